@@ -1,0 +1,172 @@
+#include "src/commands/writer.h"
+
+#include <chrono>
+
+#include "src/commands/decide.h"
+#include "src/common/time_util.h"
+#include "src/projections/org_projection.h"
+
+namespace orgd {
+
+Writer::Writer(EventStore* store, const ProjectionSet* projections, WriterOptions options)
+    : store_(store),
+      projections_(projections),
+      options_(std::move(options)),
+      orgs_cf_(store->cf(ColumnFamilyName(OrgProjection::kName))) {}
+
+Writer::~Writer() { Stop(); }
+
+void Writer::Start() {
+  MutexLock lock(&mu_);
+  if (started_) return;
+  started_ = true;
+  thread_ = std::thread([this] { Run(); });
+}
+
+void Writer::Stop() {
+  {
+    MutexLock lock(&mu_);
+    stopping_ = true;
+    cv_.SignalAll();
+  }
+  if (thread_.joinable()) thread_.join();
+  // Never started: complete what was queued anyway, so no caller waits forever.
+  std::vector<Pending> rest;
+  {
+    MutexLock lock(&mu_);
+    for (auto& p : queue_) rest.push_back(std::move(p));
+    queue_.clear();
+  }
+  for (auto& p : rest) {
+    p.outcome.error = Status::Unavailable("the writer stopped", "shutting_down");
+    p.done(std::move(p.outcome));
+  }
+}
+
+Status Writer::Submit(Command cmd, Completion done) {
+  MutexLock lock(&mu_);
+  if (stopping_) return Status::Unavailable("the server is shutting down", "shutting_down");
+  if (queue_.size() >= options_.queue_capacity) {
+    return Status::Unavailable("the write queue is full; retry shortly", "queue_full");
+  }
+  queue_.push_back(Pending{std::move(cmd), std::move(done), {}});
+  stats_.queue_depth.store(queue_.size(), std::memory_order_relaxed);
+  if (queue_.size() == 1) cv_.Signal();
+  return Status::OK();
+}
+
+int64_t Writer::Now() const { return options_.clock ? options_.clock() : NowMs(); }
+
+void Writer::Run() {
+  std::vector<Pending> batch;
+  for (;;) {
+    {
+      MutexLock lock(&mu_);
+      while (queue_.empty() && !stopping_) cv_.Wait();
+      if (queue_.empty() && stopping_) return;
+      size_t n = std::min(queue_.size(), options_.max_batch);
+      for (size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      stats_.queue_depth.store(queue_.size(), std::memory_order_relaxed);
+    }
+    ProcessBatch(batch);
+    batch.clear();
+  }
+}
+
+void Writer::ProcessBatch(std::vector<Pending>& pending) {
+  auto batch = store_->NewBatch();
+  for (auto& p : pending) Stage(p, batch.get());
+  if (batch->event_count() > 0) projections_->Checkpoint(batch.get());
+  if (before_commit_) before_commit_(pending.size());
+
+  if (!batch->empty()) {
+    auto t0 = std::chrono::steady_clock::now();
+    Status s = store_->Commit(batch.get());
+    stats_.commit_seconds.Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    if (!s.ok()) {
+      stats_.failed_commits.fetch_add(1, std::memory_order_relaxed);
+      stats_.healthy.store(false, std::memory_order_relaxed);
+      // Replays may have come from a record of this very batch: fail them too.
+      for (auto& p : pending) {
+        if (!p.outcome.error.ok()) continue;
+        p.outcome = CommandOutcome{};
+        p.outcome.error = Status::Unavailable(
+            "the store failed to write; nothing of this request was stored (" + s.message() + ")",
+            "write_failed");
+      }
+    } else {
+      stats_.healthy.store(true, std::memory_order_relaxed);
+    }
+  }
+  stats_.batch_size.Observe(static_cast<double>(pending.size()));
+  stats_.commands.fetch_add(pending.size(), std::memory_order_relaxed);
+  for (auto& p : pending) p.done(std::move(p.outcome));
+}
+
+void Writer::Stage(Pending& p, AppendBatch* batch) {
+  const CommandMeta& m = p.cmd.meta;
+  CommandOutcome& out = p.outcome;
+  if (!m.idempotency_key.empty()) {
+    IdempotencyRecord first;
+    Status s = batch->LookupIdempotency(m.actor, m.idempotency_key, &first);
+    if (s.ok()) {
+      if (first.fingerprint != m.fingerprint) {
+        out.error = Status::Conflict(
+            "Idempotency-Key was already used for a different request", "idempotency_key_reused");
+        return;
+      }
+      out.status = first.status;
+      out.body = first.result;
+      out.position = first.position;
+      out.replayed = true;
+      return;
+    }
+    if (!s.IsNotFound()) {
+      out.error = s;
+      return;
+    }
+  }
+
+  StateView state(batch, projections_);
+  Result<Decision> decided = Decide(state, p.cmd);
+  if (!decided.ok()) {
+    out.error = decided.status();
+    return;
+  }
+  Decision& d = decided.value();
+  AppendContext ctx{m.actor, m.request_id, m.idempotency_key, Now()};
+  std::vector<EventEnvelope> appended;
+  batch->SetSavePoint();
+  Status s = batch->Append(d.events, d.expected, ctx, &appended);
+  for (size_t i = 0; s.ok() && i < appended.size(); ++i) s = projections_->Apply(appended[i], batch);
+  if (s.ok()) s = RenderResult(d, batch, &out);
+  if (s.ok() && !m.idempotency_key.empty()) {
+    batch->PutIdempotency(m.actor, m.idempotency_key,
+                          IdempotencyRecord{m.fingerprint, out.status, out.body, out.position});
+  }
+  if (!s.ok()) {
+    batch->RollbackToSavePoint();
+    out = CommandOutcome{};
+    out.error = s;
+    return;
+  }
+  batch->ReleaseSavePoint();
+}
+
+Status Writer::RenderResult(const Decision& d, AppendBatch* batch, CommandOutcome* out) {
+  out->status = d.status;
+  out->position = batch->head().last_position;
+  if (!d.version_of.empty()) ORGD_RETURN_IF_ERROR(batch->StreamVersion(d.version_of, &out->version));
+  if (d.show == Decision::Show::kOrg) {
+    ProjectionWriter orgs(batch, orgs_cf_);
+    uint64_t version;
+    ORGD_RETURN_IF_ERROR(OrgReader(orgs).FindJson(std::to_string(d.org_id), &version, &out->body));
+  }
+  return Status::OK();
+}
+
+}  // namespace orgd

@@ -1,0 +1,100 @@
+// Writer: orgd's single writer thread with group commit.
+//
+// Any thread may Submit() commands. The writer thread takes every command
+// waiting in the bounded queue, decides each against the stored state plus the
+// pending changes of the same batch, writes ONE AppendBatch (events, stream
+// index, idempotency records, read-model changes, checkpoints) with one fsync,
+// and only then completes every command of the batch. A failed write fails
+// every command of that batch and leaves nothing of it in memory or on disk.
+//
+// Thread safety: Submit and stats() are safe from any thread; Start and Stop
+// from one controlling thread.
+#pragma once
+
+#include <atomic>
+#include <deque>
+#include <functional>
+#include <thread>
+#include <vector>
+
+#include "src/commands/command.h"
+#include "src/common/metrics.h"
+#include "src/common/thread_annotations.h"
+#include "src/projections/projection.h"
+#include "storage/event_store.h"
+
+namespace orgd {
+
+struct WriterOptions {
+  size_t queue_capacity = 8192;  // commands waiting; beyond it Submit says Unavailable
+  size_t max_batch = 1024;       // commands decided into one write
+  std::function<int64_t()> clock;  // ms since the epoch; nullptr: the system clock
+};
+
+// Counters of the writer, readable from any thread.
+struct WriterStats {
+  Histogram batch_size{Histogram::SizeBounds()};
+  Histogram commit_seconds{Histogram::LatencyBounds()};
+  std::atomic<uint64_t> commands{0};
+  std::atomic<uint64_t> failed_commits{0};
+  std::atomic<uint64_t> queue_depth{0};
+  std::atomic<bool> healthy{true};  // false after a failed commit, until one succeeds
+};
+
+class Writer {
+ public:
+  // Called exactly once per accepted command, on the writer thread.
+  using Completion = std::function<void(CommandOutcome)>;
+
+  // "*store" and "*projections" must outlive the writer.
+  Writer(EventStore* store, const ProjectionSet* projections, WriterOptions options = {});
+  ~Writer();  // Stop()s.
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  void Start();
+  // Stops taking commands, completes every queued one, joins the thread.
+  void Stop() LOCKS_EXCLUDED(mu_);
+
+  // Queues cmd. Unavailable (and done is not called) when the queue is full or
+  // the writer is stopping.
+  Status Submit(Command cmd, Completion done) LOCKS_EXCLUDED(mu_);
+
+  const WriterStats& stats() const { return stats_; }
+
+  // Test hook, run on the writer thread after a batch was decided and before
+  // it is written; receives the number of commands in the batch.
+  void TEST_SetBeforeCommitHook(std::function<void(size_t)> hook) { before_commit_ = std::move(hook); }
+
+ private:
+  struct Pending {
+    Command cmd;
+    Completion done;
+    CommandOutcome outcome;
+  };
+
+  void Run() LOCKS_EXCLUDED(mu_);
+  void ProcessBatch(std::vector<Pending>& batch);
+  // Decides and stages one command into batch; fills p.outcome.
+  void Stage(Pending& p, AppendBatch* batch);
+  Status RenderResult(const struct Decision& d, AppendBatch* batch, CommandOutcome* out);
+  int64_t Now() const;
+
+  // Constant after construction.
+  EventStore* const store_;
+  const ProjectionSet* const projections_;
+  const WriterOptions options_;
+  rocksdb::ColumnFamilyHandle* const orgs_cf_;
+  std::function<void(size_t)> before_commit_;
+
+  WriterStats stats_;
+  std::thread thread_;
+
+  Mutex mu_;
+  CondVar cv_{&mu_};
+  std::deque<Pending> queue_ GUARDED_BY(mu_);
+  bool stopping_ GUARDED_BY(mu_) = false;
+  bool started_ GUARDED_BY(mu_) = false;
+};
+
+}  // namespace orgd

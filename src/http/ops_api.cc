@@ -1,0 +1,1 @@
+int orgd_placeholder_ops_api();

@@ -1,0 +1,329 @@
+// EventStore: appending and reading. Opening, closing and column family
+// management are in event_store_open.cc.
+#include "storage/event_store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/utilities/write_batch_with_index.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "storage/keys.h"
+
+namespace orgd {
+namespace {
+
+using storage::AppendBE64;
+using storage::DecodeBE64;
+using storage::EncodeBE64;
+
+Status FromRocks(const rocksdb::Status& s) {
+  if (s.ok()) return Status::OK();
+  if (s.IsNotFound()) return Status::NotFound(s.ToString());
+  if (s.IsCorruption()) return Status::Corruption(s.ToString());
+  return Status::IOError(s.ToString());
+}
+
+rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+
+}  // namespace
+
+// ---------------------------------------------------------------- AppendBatch
+
+AppendBatch::AppendBatch(EventStore* store, const LogHead& head)
+    : store_(store),
+      wb_(std::make_unique<rocksdb::WriteBatchWithIndex>(rocksdb::BytewiseComparator(), 0,
+                                                         /*overwrite_key=*/true)),
+      head_(head) {}
+
+AppendBatch::~AppendBatch() = default;
+
+bool AppendBatch::empty() const { return wb_->GetWriteBatch()->Count() == 0; }
+
+Status AppendBatch::Get(rocksdb::ColumnFamilyHandle* cf, std::string_view key,
+                        std::string* value) const {
+  rocksdb::ReadOptions ro;
+  return FromRocks(wb_->GetFromBatchAndDB(store_->db_, ro, cf, ToSlice(key), value));
+}
+
+std::unique_ptr<rocksdb::Iterator> AppendBatch::NewIterator(
+    rocksdb::ColumnFamilyHandle* cf) const {
+  rocksdb::ReadOptions ro;
+  return std::unique_ptr<rocksdb::Iterator>(
+      wb_->NewIteratorWithBase(cf, store_->db_->NewIterator(ro, cf)));
+}
+
+void AppendBatch::Put(rocksdb::ColumnFamilyHandle* cf, std::string_view key,
+                      std::string_view value) {
+  wb_->Put(cf, ToSlice(key), ToSlice(value)).PermitUncheckedError();
+}
+
+void AppendBatch::Delete(rocksdb::ColumnFamilyHandle* cf, std::string_view key) {
+  wb_->Delete(cf, ToSlice(key)).PermitUncheckedError();
+}
+
+Status AppendBatch::StreamVersion(std::string_view stream, uint64_t* version) const {
+  std::string v;
+  Status s = Get(store_->streams_cf_, storage::StreamHeadKey(stream), &v);
+  if (s.IsNotFound()) {
+    *version = 0;
+    return Status::OK();
+  }
+  ORGD_RETURN_IF_ERROR(s);
+  if (v.size() != 8) return Status::Corruption("stream head of " + std::string(stream));
+  *version = DecodeBE64(v);
+  return Status::OK();
+}
+
+Status AppendBatch::Append(std::span<const NewEvent> events,
+                           std::span<const StreamExpectation> expected, const AppendContext& ctx,
+                           std::vector<EventEnvelope>* appended) {
+  if (store_->read_only()) return Status::Unavailable("the store is open read-only");
+  // Check every expectation before changing anything.
+  std::map<std::string, uint64_t, std::less<>> versions;
+  for (const auto& e : expected) {
+    uint64_t current;
+    ORGD_RETURN_IF_ERROR(StreamVersion(e.stream_id, &current));
+    if (current != e.version) {
+      return Status::Conflict("stream " + e.stream_id + " is at version " +
+                                  std::to_string(current) + ", expected " +
+                                  std::to_string(e.version),
+                              "wrong_expected_version")
+          .WithCurrentVersion(current);
+    }
+  }
+  for (const auto& ev : events) {
+    if (ev.stream_id.empty() || ev.stream_id.find('\0') != std::string::npos) {
+      return Status::InvalidArgument("stream id must be non-empty and contain no NUL");
+    }
+    if (!versions.contains(ev.stream_id)) {
+      ORGD_RETURN_IF_ERROR(StreamVersion(ev.stream_id, &versions[ev.stream_id]));
+    }
+  }
+
+  EventEnvelope env;
+  std::string record;
+  for (const auto& ev : events) {
+    uint64_t& version = versions.find(ev.stream_id)->second;
+    env.position = head_.last_position + 1;
+    env.stream_id = ev.stream_id;
+    env.stream_version = ++version;
+    env.type = ev.type;
+    env.schema_version = ev.schema_version;
+    env.timestamp_ms = std::max(ctx.now_ms, head_.last_timestamp_ms);
+    env.actor = ctx.actor;
+    env.request_id = ctx.request_id;
+    env.idempotency_key = ctx.idempotency_key;
+    env.payload = ev.payload;
+    record.clear();
+    EncodeEnvelopeBody(env, &record);
+    env.hash = ChainHash(head_.last_hash, record);
+    record.append(reinterpret_cast<const char*>(env.hash.data()), env.hash.size());
+
+    std::string pos = EncodeBE64(env.position);
+    wb_->Put(store_->log_cf_, pos, record).PermitUncheckedError();
+    wb_->Put(store_->streams_cf_, storage::StreamEntryKey(env.stream_id, env.stream_version), pos)
+        .PermitUncheckedError();
+    head_ = LogHead{env.position, env.timestamp_ms, env.hash};
+    ++events_;
+    if (appended) appended->push_back(env);
+  }
+  for (const auto& [stream, version] : versions) {
+    wb_->Put(store_->streams_cf_, storage::StreamHeadKey(stream), EncodeBE64(version))
+        .PermitUncheckedError();
+  }
+  return Status::OK();
+}
+
+Status AppendBatch::LookupIdempotency(std::string_view scope, std::string_view key,
+                                      IdempotencyRecord* out) const {
+  std::string v;
+  ORGD_RETURN_IF_ERROR(Get(store_->idem_cf_, storage::IdempotencyKey(scope, key), &v));
+  auto j = nlohmann::json::parse(v, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return Status::Corruption("idempotency record");
+  try {
+    out->fingerprint = j.at("fingerprint").get<std::string>();
+    out->status = j.at("status").get<int>();
+    out->result = j.at("result").get<std::string>();
+    out->position = j.at("position").get<uint64_t>();
+  } catch (const nlohmann::json::exception&) {
+    return Status::Corruption("idempotency record");
+  }
+  return Status::OK();
+}
+
+void AppendBatch::PutIdempotency(std::string_view scope, std::string_view key,
+                                 const IdempotencyRecord& r) {
+  nlohmann::json j{{"fingerprint", r.fingerprint},
+                   {"status", r.status},
+                   {"result", r.result},
+                   {"position", r.position}};
+  Put(store_->idem_cf_, storage::IdempotencyKey(scope, key), j.dump());
+}
+
+void AppendBatch::SetSavePoint() {
+  wb_->SetSavePoint();
+  save_points_.emplace_back(head_, events_);
+}
+
+void AppendBatch::RollbackToSavePoint() {
+  if (save_points_.empty()) return;
+  wb_->RollbackToSavePoint().PermitUncheckedError();
+  std::tie(head_, events_) = save_points_.back();
+  save_points_.pop_back();
+}
+
+void AppendBatch::ReleaseSavePoint() {
+  if (save_points_.empty()) return;
+  wb_->PopSavePoint().PermitUncheckedError();
+  save_points_.pop_back();
+}
+
+// ---------------------------------------------------------------- LogIterator
+
+LogIterator::LogIterator(const EventStore* store, uint64_t from)
+    : store_(store), snapshot_(store->db_->GetSnapshot()) {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  ro.readahead_size = 2 << 20;
+  ro.verify_checksums = true;
+  it_.reset(store->db_->NewIterator(ro, store->log_cf_));
+  it_->Seek(EncodeBE64(from));
+}
+
+LogIterator::~LogIterator() {
+  it_.reset();
+  store_->db_->ReleaseSnapshot(snapshot_);
+}
+
+bool LogIterator::Valid() const { return it_->Valid(); }
+void LogIterator::Next() { it_->Next(); }
+uint64_t LogIterator::position() const {
+  rocksdb::Slice k = it_->key();
+  return k.size() == 8 ? DecodeBE64(std::string_view(k.data(), 8)) : 0;
+}
+std::string_view LogIterator::record() const {
+  rocksdb::Slice v = it_->value();
+  return std::string_view(v.data(), v.size());
+}
+Status LogIterator::Decode(EventEnvelope* out) const {
+  ORGD_RETURN_IF_ERROR(DecodeEnvelope(record(), out));
+  if (out->position != position()) {
+    return Status::Corruption("event at key " + std::to_string(position()) +
+                              " claims position " + std::to_string(out->position));
+  }
+  return Status::OK();
+}
+Status LogIterator::status() const { return FromRocks(it_->status()); }
+
+// ---------------------------------------------------------------- EventStore
+
+std::unique_ptr<AppendBatch> EventStore::NewBatch() {
+  return std::unique_ptr<AppendBatch>(new AppendBatch(this, head()));
+}
+
+Status EventStore::Commit(AppendBatch* batch) {
+  if (options_.read_only) return Status::Unavailable("the store is open read-only");
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync;
+  rocksdb::Status s = db_->Write(wo, batch->wb_->GetWriteBatch());
+  if (!s.ok()) {
+    // Whatever part of the batch may have reached the disk, the in-memory head
+    // must follow the disk, never the failed batch.
+    ReloadHead().PermitUncheckedError();
+    return Status::IOError("commit failed: " + s.ToString());
+  }
+  if (batch->events_ > 0) {
+    {
+      MutexLock lock(&head_mu_);
+      head_ = batch->head_;
+    }
+    last_position_.store(batch->head_.last_position, std::memory_order_release);
+  }
+  return Status::OK();
+}
+
+LogHead EventStore::head() const {
+  MutexLock lock(&head_mu_);
+  return head_;
+}
+
+Status EventStore::ReloadHead() {
+  LogHead h;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), log_cf_));
+  it->SeekToLast();
+  if (it->Valid()) {
+    EventEnvelope e;
+    ORGD_RETURN_IF_ERROR(DecodeEnvelope(std::string_view(it->value().data(), it->value().size()), &e));
+    h = LogHead{e.position, e.timestamp_ms, e.hash};
+  } else {
+    ORGD_RETURN_IF_ERROR(FromRocks(it->status()));
+  }
+  {
+    MutexLock lock(&head_mu_);
+    head_ = h;
+  }
+  last_position_.store(h.last_position, std::memory_order_release);
+  return Status::OK();
+}
+
+Status EventStore::Get(rocksdb::ColumnFamilyHandle* cf, std::string_view key,
+                       std::string* value) const {
+  return FromRocks(db_->Get(rocksdb::ReadOptions(), cf, ToSlice(key), value));
+}
+
+Status EventStore::ReadEvent(uint64_t position, EventEnvelope* out) const {
+  std::string v;
+  ORGD_RETURN_IF_ERROR(Get(log_cf_, EncodeBE64(position), &v));
+  return DecodeEnvelope(v, out);
+}
+
+Status EventStore::StreamVersion(std::string_view stream, uint64_t* version) const {
+  std::string v;
+  Status s = Get(streams_cf_, storage::StreamHeadKey(stream), &v);
+  if (s.IsNotFound()) {
+    *version = 0;
+    return Status::OK();
+  }
+  ORGD_RETURN_IF_ERROR(s);
+  if (v.size() != 8) return Status::Corruption("stream head of " + std::string(stream));
+  *version = DecodeBE64(v);
+  return Status::OK();
+}
+
+Status EventStore::ReadStream(std::string_view stream, uint64_t from_version, size_t max,
+                              std::vector<EventEnvelope>* out) const {
+  const std::string prefix = storage::StreamEntryPrefix(stream);
+  rocksdb::ReadOptions ro;
+  const rocksdb::Snapshot* snap = db_->GetSnapshot();
+  ro.snapshot = snap;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, streams_cf_));
+  Status result;
+  for (it->Seek(storage::StreamEntryKey(stream, std::max<uint64_t>(from_version, 1)));
+       it->Valid() && it->key().starts_with(prefix) && out->size() < max; it->Next()) {
+    if (it->value().size() != 8) {
+      result = Status::Corruption("stream index entry of " + std::string(stream));
+      break;
+    }
+    std::string v;
+    rocksdb::Status s = db_->Get(ro, log_cf_, it->value(), &v);
+    if (!s.ok()) {
+      result = Status::Corruption("stream " + std::string(stream) + " points at a missing event");
+      break;
+    }
+    EventEnvelope e;
+    result = DecodeEnvelope(v, &e);
+    if (!result.ok()) break;
+    out->push_back(std::move(e));
+  }
+  if (result.ok()) result = FromRocks(it->status());
+  it.reset();
+  db_->ReleaseSnapshot(snap);
+  return result;
+}
+
+std::unique_ptr<LogIterator> EventStore::NewLogIterator(uint64_t from) const {
+  return std::unique_ptr<LogIterator>(new LogIterator(this, from));
+}
+
+}  // namespace orgd

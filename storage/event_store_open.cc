@@ -1,0 +1,150 @@
+// EventStore: opening, closing and column family management.
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+
+#include <algorithm>
+
+#include "storage/event_store.h"
+#include "storage/keys.h"
+
+namespace orgd {
+namespace {
+
+rocksdb::ColumnFamilyOptions CfOptions(const std::shared_ptr<rocksdb::Cache>& cache,
+                                       bool point_lookups) {
+  rocksdb::ColumnFamilyOptions cf;
+  rocksdb::BlockBasedTableOptions t;
+  t.block_cache = cache;
+  if (point_lookups) t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  cf.write_buffer_size = 32 << 20;
+  return cf;
+}
+
+}  // namespace
+
+EventStore::EventStore(StoreOptions options) : options_(std::move(options)) {}
+
+EventStore::~EventStore() { Close().PermitUncheckedError(); }
+
+Status EventStore::Open(const StoreOptions& options, std::unique_ptr<EventStore>* out) {
+  std::unique_ptr<EventStore> store(new EventStore(options));
+  rocksdb::DBOptions db_opts;
+  db_opts.create_if_missing = !options.read_only;
+  db_opts.create_missing_column_families = !options.read_only;
+  db_opts.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  db_opts.IncreaseParallelism(2);
+  db_opts.max_open_files = 512;
+  if (options.env) db_opts.env = options.env;
+  auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+
+  // Every family on disk must be opened; add the ones the caller needs.
+  std::vector<std::string> names;
+  Status listed = ListColumnFamilies(options.path, &names);
+  if (!listed.ok()) names = {rocksdb::kDefaultColumnFamilyName};  // a new store
+  std::vector<std::string> wanted = {storage::kLogCf, storage::kStreamsCf, storage::kIdempotencyCf};
+  wanted.insert(wanted.end(), options.extra_column_families.begin(),
+                options.extra_column_families.end());
+  for (const auto& w : wanted) {
+    if (std::find(names.begin(), names.end(), w) == names.end()) {
+      if (options.read_only) return Status::NotFound("store at " + options.path + " lacks " + w);
+      names.push_back(w);
+    }
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const auto& n : names) {
+    descriptors.emplace_back(n, CfOptions(cache, n != storage::kLogCf));
+  }
+
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::Status s =
+      options.read_only
+          ? rocksdb::DB::OpenForReadOnly(db_opts, options.path, descriptors, &handles, &store->db_)
+          : rocksdb::DB::Open(db_opts, options.path, descriptors, &handles, &store->db_);
+  if (!s.ok()) {
+    if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+      return Status::Unavailable("the store at " + options.path +
+                                 " is in use by another process (" + s.ToString() + ")",
+                                 "store_locked");
+    }
+    return Status::IOError("cannot open the store at " + options.path + ": " + s.ToString());
+  }
+  {
+    MutexLock lock(&store->cf_mu_);
+    store->handles_ = handles;
+  }
+  store->log_cf_ = store->cf(storage::kLogCf);
+  store->streams_cf_ = store->cf(storage::kStreamsCf);
+  store->idem_cf_ = store->cf(storage::kIdempotencyCf);
+  ORGD_RETURN_IF_ERROR(store->ReloadHead());
+  *out = std::move(store);
+  return Status::OK();
+}
+
+Status EventStore::Close() {
+  if (db_ == nullptr) return Status::OK();
+  Status result;
+  {
+    MutexLock lock(&cf_mu_);
+    for (auto* h : handles_) {
+      rocksdb::Status s = db_->DestroyColumnFamilyHandle(h);
+      if (!s.ok() && result.ok()) result = Status::IOError(s.ToString());
+    }
+    handles_.clear();
+  }
+  rocksdb::Status s = db_->Close();
+  if (!s.ok() && !s.IsNotSupported() && result.ok()) result = Status::IOError(s.ToString());
+  delete db_;
+  db_ = nullptr;
+  return result;
+}
+
+rocksdb::ColumnFamilyHandle* EventStore::cf(std::string_view name) const {
+  MutexLock lock(&cf_mu_);
+  for (auto* h : handles_) {
+    if (h->GetName() == name) return h;
+  }
+  return nullptr;
+}
+
+Status EventStore::CreateColumnFamily(const std::string& name,
+                                      rocksdb::ColumnFamilyHandle** out) {
+  if (auto* existing = cf(name)) {
+    *out = existing;
+    return Status::OK();
+  }
+  rocksdb::ColumnFamilyHandle* h = nullptr;
+  rocksdb::ColumnFamilyOptions opts = CfOptions(rocksdb::NewLRUCache(8 << 20), true);
+  rocksdb::Status s = db_->CreateColumnFamily(opts, name, &h);
+  if (!s.ok()) return Status::IOError("create column family " + name + ": " + s.ToString());
+  MutexLock lock(&cf_mu_);
+  handles_.push_back(h);
+  *out = h;
+  return Status::OK();
+}
+
+Status EventStore::DropColumnFamily(const std::string& name) {
+  rocksdb::ColumnFamilyHandle* h = nullptr;
+  {
+    MutexLock lock(&cf_mu_);
+    auto it = std::find_if(handles_.begin(), handles_.end(),
+                           [&](auto* x) { return x->GetName() == name; });
+    if (it == handles_.end()) return Status::OK();
+    h = *it;
+    handles_.erase(it);
+  }
+  rocksdb::Status s = db_->DropColumnFamily(h);
+  db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  if (!s.ok()) return Status::IOError("drop column family " + name + ": " + s.ToString());
+  return Status::OK();
+}
+
+Status EventStore::ListColumnFamilies(const std::string& path, std::vector<std::string>* out) {
+  rocksdb::Status s = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, out);
+  if (!s.ok()) return Status::NotFound("no store at " + path + ": " + s.ToString());
+  return Status::OK();
+}
+
+}  // namespace orgd
