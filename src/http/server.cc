@@ -1,1 +1,269 @@
-int orgd_placeholder_server();
+// The only translation unit of the library that includes Beast and Asio.
+#include "src/http/server.h"
+
+#include <atomic>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <spdlog/spdlog.h>
+#include <thread>
+#include <vector>
+
+#include "src/http/api.h"
+#include "src/http/errors.h"
+
+namespace orgd::http {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = net::ip::tcp;
+
+namespace {
+
+constexpr auto kUseTuple = net::as_tuple(net::use_awaitable);
+
+// Completes with the Api's reply, on the executor of whoever awaits it.
+template <typename Token>
+auto AsyncHandle(Api* api, HttpRequest req, Token&& token) {
+  return net::async_initiate<Token, void(HttpResponse)>(
+      [api](auto handler, HttpRequest r) {
+        using Handler = decltype(handler);
+        auto shared = std::make_shared<Handler>(std::move(handler));
+        api->Handle(std::move(r), [shared](HttpResponse res) {
+          auto ex = net::get_associated_executor(*shared);
+          net::post(ex, [shared, res = std::move(res)]() mutable { (*shared)(std::move(res)); });
+        });
+      },
+      token, std::move(req));
+}
+
+HttpRequest FromBeast(bhttp::request<bhttp::string_body>&& in) {
+  HttpRequest req;
+  req.method = std::string(in.method_string());
+  req.target = std::string(in.target());
+  req.headers.reserve(8);
+  for (const auto& field : in) {
+    req.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  }
+  req.body = std::move(in.body());
+  return req;
+}
+
+bhttp::response<bhttp::string_body> ToBeast(HttpResponse&& in, unsigned version, bool keep_alive) {
+  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(in.status), version};
+  res.set(bhttp::field::server, "orgd");
+  if (!in.body.empty()) res.set(bhttp::field::content_type, in.content_type);
+  for (auto& [name, value] : in.headers) res.insert(name, value);
+  res.body() = std::move(in.body);
+  res.keep_alive(keep_alive);
+  if (res.result() == bhttp::status::no_content || res.result() == bhttp::status::not_modified) {
+    res.erase(bhttp::field::content_length);  // RFC 9110 §8.6: never on a 204
+  } else {
+    res.prepare_payload();
+  }
+  return res;
+}
+
+// The reply for a request that could not be read, or nothing (just close).
+std::optional<HttpResponse> ReadErrorResponse(const beast::error_code& ec) {
+  if (ec == bhttp::error::header_limit) {
+    return ErrorResponse(431, "headers_too_large", "request headers exceed the limit");
+  }
+  if (ec == bhttp::error::body_limit || ec == bhttp::error::buffer_overflow) {
+    return ErrorResponse(413, "body_too_large", "request body exceeds the limit");
+  }
+  const beast::error_code eos = bhttp::error::end_of_stream;
+  if (ec.category() == eos.category() && ec != eos && ec != bhttp::error::partial_message) {
+    return ErrorResponse(400, "bad_request", "malformed HTTP request: " + ec.message());
+  }
+  return std::nullopt;  // closed, reset, timed out, cut short: nobody to answer
+}
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(Api* a, ServerOptions o) : api(a), opt(std::move(o)) {}
+
+  net::awaitable<void> AcceptLoop();
+  net::awaitable<void> Session(beast::tcp_stream stream);
+  net::awaitable<void> Refuse(beast::tcp_stream stream);
+  net::awaitable<void> WaitDrained();
+  // Reads one request into parser; the error, if any.
+  net::awaitable<beast::error_code> ReadRequest(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                                bhttp::request_parser<bhttp::string_body>& parser);
+  void BeginDrain();
+
+  Api* const api;
+  const ServerOptions opt;
+  net::io_context ioc{opt.threads};
+  tcp::acceptor acceptor{ioc};
+  net::signal_set signals{ioc};
+  std::atomic<int64_t> in_flight{0};
+  std::atomic<bool> draining{false};
+  std::atomic<uint16_t> port{0};
+};
+
+Server::Server(Api* api, ServerOptions options)
+    : impl_(std::make_unique<Impl>(api, std::move(options))) {}
+
+Server::~Server() {
+  impl_->ioc.stop();
+}
+
+Status Server::Listen() {
+  beast::error_code ec;
+  auto address = net::ip::make_address(impl_->opt.host, ec);
+  if (ec) return Status::InvalidArgument("bad listen address '" + impl_->opt.host + "'");
+  tcp::endpoint endpoint{address, impl_->opt.port};
+  tcp::acceptor& a = impl_->acceptor;
+  a.open(endpoint.protocol(), ec);
+  if (!ec) a.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(endpoint, ec);
+  if (!ec) a.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status::Unavailable("cannot listen on " + impl_->opt.host + ":" +
+                               std::to_string(impl_->opt.port) + ": " + ec.message());
+  }
+  impl_->port = a.local_endpoint().port();
+  return Status::OK();
+}
+
+uint16_t Server::port() const { return impl_->port.load(); }
+
+void Server::Run() {
+  Impl& s = *impl_;
+  if (s.opt.handle_signals) {
+    s.signals.add(SIGTERM);
+    s.signals.add(SIGINT);
+    s.signals.async_wait([&s](const beast::error_code& ec, int sig) {
+      if (ec) return;
+      spdlog::info("signal {}: draining", sig);
+      s.BeginDrain();
+    });
+  }
+  net::co_spawn(s.ioc, s.AcceptLoop(), net::detached);
+  std::vector<std::thread> threads;
+  for (int i = 1; i < s.opt.threads; ++i) threads.emplace_back([&s] { s.ioc.run(); });
+  s.ioc.run();
+  for (auto& t : threads) t.join();
+}
+
+void Server::Stop() {
+  net::post(impl_->ioc, [s = impl_.get()] { s->BeginDrain(); });
+}
+
+void Server::Impl::BeginDrain() {
+  if (draining.exchange(true)) return;
+  api->SetDraining();
+  beast::error_code ec;
+  acceptor.close(ec);
+  signals.cancel(ec);
+  net::co_spawn(ioc, WaitDrained(), net::detached);
+}
+
+net::awaitable<void> Server::Impl::WaitDrained() {
+  auto deadline = std::chrono::steady_clock::now() + opt.drain_timeout;
+  net::steady_timer timer(co_await net::this_coro::executor);
+  while (in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    timer.expires_after(std::chrono::milliseconds(5));
+    co_await timer.async_wait(kUseTuple);
+  }
+  if (in_flight.load() > 0) spdlog::warn("drain timed out with {} requests in flight", in_flight.load());
+  ioc.stop();
+}
+
+net::awaitable<void> Server::Impl::AcceptLoop() {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(net::make_strand(ioc), kUseTuple);
+    if (ec) {
+      if (!acceptor.is_open()) co_return;
+      spdlog::warn("accept: {}", ec.message());
+      // Out of descriptors or similar: let the condition pass before retrying.
+      net::steady_timer pause(co_await net::this_coro::executor, std::chrono::milliseconds(50));
+      co_await pause.async_wait(kUseTuple);
+      continue;
+    }
+    ConnectionStats& stats = api->connection_stats();
+    auto executor = socket.get_executor();
+    if (stats.open.load() >= static_cast<int64_t>(opt.max_connections)) {
+      ++stats.rejected;
+      net::co_spawn(executor, Refuse(beast::tcp_stream(std::move(socket))), net::detached);
+      continue;
+    }
+    ++stats.open;
+    ++stats.accepted;
+    net::co_spawn(executor, Session(beast::tcp_stream(std::move(socket))), net::detached);
+  }
+}
+
+net::awaitable<void> Server::Impl::Refuse(beast::tcp_stream stream) {
+  auto res = ToBeast(ErrorResponse(503, "too_many_connections", "too many open connections"), 11,
+                     false);
+  stream.expires_after(std::chrono::seconds(1));
+  co_await bhttp::async_write(stream, res, kUseTuple);
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+}
+
+net::awaitable<beast::error_code> Server::Impl::ReadRequest(
+    beast::tcp_stream& stream, beast::flat_buffer& buffer,
+    bhttp::request_parser<bhttp::string_body>& parser) {
+  parser.header_limit(static_cast<uint32_t>(opt.header_limit));
+  parser.body_limit(opt.body_limit);
+  stream.expires_after(opt.idle_timeout);
+  auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kUseTuple);
+  if (!ec && !parser.is_done()) {
+    stream.expires_after(opt.read_timeout);
+    std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser, kUseTuple);
+  }
+  co_return ec;
+}
+
+net::awaitable<void> Server::Impl::Session(beast::tcp_stream stream) {
+  struct OpenGuard {
+    ConnectionStats& stats;
+    ~OpenGuard() { --stats.open; }
+  } guard{api->connection_stats()};
+  // Bounded: a pipelining client cannot make it grow past one full request.
+  beast::flat_buffer buffer(opt.header_limit + opt.body_limit + 64 * 1024);
+  for (;;) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    beast::error_code ec = co_await ReadRequest(stream, buffer, parser);
+    if (ec) {
+      if (auto res = ReadErrorResponse(ec)) {
+        api->Observe("unread", "other", res->status, 0);
+        stream.expires_after(opt.read_timeout);
+        co_await bhttp::async_write(stream, ToBeast(std::move(*res), 11, false), kUseTuple);
+      }
+      break;
+    }
+    bhttp::request<bhttp::string_body> beast_req = parser.release();
+    const unsigned version = beast_req.version();
+    bool keep_alive = beast_req.keep_alive();
+    ++in_flight;
+    HttpResponse res = co_await AsyncHandle(api, FromBeast(std::move(beast_req)), net::use_awaitable);
+    keep_alive = keep_alive && !res.close && !draining.load();
+    stream.expires_after(opt.read_timeout);
+    auto [wec, written] = co_await bhttp::async_write(stream, ToBeast(std::move(res), version, keep_alive),
+                                                     kUseTuple);
+    --in_flight;
+    if (wec || !keep_alive) break;
+  }
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+}  // namespace orgd::http

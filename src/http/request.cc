@@ -1,1 +1,0 @@
-int orgd_placeholder_request();

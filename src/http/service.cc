@@ -1,0 +1,76 @@
+#include "src/http/service.h"
+
+#include <future>
+
+#include "src/commands/writer.h"
+#include "src/common/random.h"
+#include "src/common/sha256.h"
+#include "src/projections/credential_projection.h"
+#include "storage/event_store.h"
+
+namespace orgd::http {
+
+Status Service::Open(ServiceOptions options, std::unique_ptr<Service>* out) {
+  std::unique_ptr<Service> s(new Service());
+  StoreOptions store_options;
+  store_options.path = options.data_dir;
+  store_options.extra_column_families = AllProjectionColumnFamilies();
+  ORGD_RETURN_IF_ERROR(EventStore::Open(store_options, &s->store_));
+  ORGD_RETURN_IF_ERROR(ProjectionSet::Open(s->store_.get(), &s->projections_));
+  uint64_t caught_up = 0;
+  ORGD_RETURN_IF_ERROR(s->projections_->CatchUp(&caught_up));
+  WriterOptions writer_options;
+  writer_options.queue_capacity = options.writer_queue;
+  writer_options.max_batch = options.writer_max_batch;
+  writer_options.clock = options.api.clock;
+  s->writer_ = std::make_unique<Writer>(s->store_.get(), s->projections_.get(), writer_options);
+  s->writer_->Start();
+  s->api_ = std::make_unique<Api>(s->store_.get(), s->writer_.get(), options.api);
+  s->server_ = std::make_unique<Server>(s->api_.get(), options.server);
+  *out = std::move(s);
+  return Status::OK();
+}
+
+Service::~Service() { Close().PermitUncheckedError(); }
+
+Result<std::optional<std::string>> Service::Bootstrap(std::optional<std::string> admin_key) {
+  StoreCfReader reader(store_.get(), store_->cf(ColumnFamilyName(CredentialProjection::kName)));
+  uint64_t keys = 0;
+  ORGD_RETURN_IF_ERROR(CredentialReader(reader).Count(&keys));
+  if (keys > 0) return std::optional<std::string>();
+  std::string key = admin_key ? std::move(*admin_key) : NewApiKey();
+  IssueApiKey issue;
+  issue.key_id = RandomBase62(16);
+  issue.key_sha256 = ToHex(Sha256Of(key));
+  issue.site_admin = true;
+  issue.label = "bootstrap site admin";
+  Command cmd{{}, std::move(issue)};
+  cmd.meta.actor = "system";
+  cmd.meta.request_id = "bootstrap";
+  std::promise<CommandOutcome> done;
+  ORGD_RETURN_IF_ERROR(writer_->Submit(std::move(cmd), [&done](CommandOutcome o) {
+    done.set_value(std::move(o));
+  }));
+  CommandOutcome outcome = done.get_future().get();
+  ORGD_RETURN_IF_ERROR(outcome.error);
+  return std::optional<std::string>(std::move(key));
+}
+
+Status Service::Listen() { return server_->Listen(); }
+void Service::Run() { server_->Run(); }
+void Service::Stop() { server_->Stop(); }
+uint16_t Service::port() const { return server_->port(); }
+
+Status Service::Close() {
+  if (closed_) return Status::OK();
+  closed_ = true;
+  // Writer first: its last completions are posted into the (stopped) server.
+  writer_->Stop();
+  server_.reset();
+  api_.reset();
+  writer_.reset();
+  projections_.reset();
+  return store_->Close();
+}
+
+}  // namespace orgd::http

@@ -1,0 +1,72 @@
+// Service: one running orgd, assembled from its parts.
+//
+//   EventStore -> ProjectionSet (caught up) -> Writer -> Api -> Server
+//
+// Open() brings the parts up in that order; Run() serves until a signal or
+// Stop(); Close() takes them down in reverse (drained server, stopped writer,
+// closed store) and reports whether the store closed cleanly. Used by `orgd
+// serve` and by the HTTP tests, which run a real server on a loopback port.
+//
+// Thread safety: Stop() and port() from any thread, the rest from one thread.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "src/common/status.h"
+#include "src/http/api.h"
+#include "src/http/server.h"
+
+namespace orgd {
+class EventStore;
+class ProjectionSet;
+class Writer;
+}  // namespace orgd
+
+namespace orgd::http {
+
+struct ServiceOptions {
+  std::string data_dir = "./data";
+  ServerOptions server;
+  ApiOptions api;
+  size_t writer_queue = 8192;
+  size_t writer_max_batch = 1024;
+};
+
+class Service {
+ public:
+  static Status Open(ServiceOptions options, std::unique_ptr<Service>* out);
+  ~Service();  // Close()s, ignoring errors.
+
+  // On a store without credentials, registers a site-admin key: admin_key when
+  // given, else a new random one. Returns the key registered, or nullopt when
+  // the store already had credentials (then nothing changes).
+  Result<std::optional<std::string>> Bootstrap(std::optional<std::string> admin_key);
+
+  // Binds the listener (after this, port() is known) and serves until a
+  // signal or Stop(), then drains.
+  Status Listen();
+  void Run();
+  void Stop();
+  uint16_t port() const;
+
+  // Stops the writer and closes the store. Idempotent.
+  Status Close();
+
+  EventStore* store() const { return store_.get(); }
+  Writer* writer() const { return writer_.get(); }
+  Api* api() const { return api_.get(); }
+
+ private:
+  Service() = default;
+
+  std::unique_ptr<EventStore> store_;
+  std::unique_ptr<ProjectionSet> projections_;
+  std::unique_ptr<Writer> writer_;
+  std::unique_ptr<Api> api_;
+  std::unique_ptr<Server> server_;
+  bool closed_ = false;
+};
+
+}  // namespace orgd::http
