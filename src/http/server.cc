@@ -109,8 +109,10 @@ struct Server::Impl {
   Api* const api;
   const ServerOptions opt;
   net::io_context ioc{opt.threads};
-  tcp::acceptor acceptor{ioc};
-  net::signal_set signals{ioc};
+  // The acceptor, the signals and the drain run on this strand only.
+  net::strand<net::io_context::executor_type> control{net::make_strand(ioc)};
+  tcp::acceptor acceptor{control};
+  net::signal_set signals{control};
   std::atomic<int64_t> in_flight{0};
   std::atomic<bool> draining{false};
   std::atomic<uint16_t> port{0};
@@ -154,7 +156,7 @@ void Server::Run() {
       s.BeginDrain();
     });
   }
-  net::co_spawn(s.ioc, s.AcceptLoop(), net::detached);
+  net::co_spawn(s.control, s.AcceptLoop(), net::detached);
   std::vector<std::thread> threads;
   for (int i = 1; i < s.opt.threads; ++i) threads.emplace_back([&s] { s.ioc.run(); });
   s.ioc.run();
@@ -162,7 +164,7 @@ void Server::Run() {
 }
 
 void Server::Stop() {
-  net::post(impl_->ioc, [s = impl_.get()] { s->BeginDrain(); });
+  net::post(impl_->control, [s = impl_.get()] { s->BeginDrain(); });
 }
 
 void Server::Impl::BeginDrain() {
@@ -171,7 +173,7 @@ void Server::Impl::BeginDrain() {
   beast::error_code ec;
   acceptor.close(ec);
   signals.cancel(ec);
-  net::co_spawn(ioc, WaitDrained(), net::detached);
+  net::co_spawn(control, WaitDrained(), net::detached);
 }
 
 net::awaitable<void> Server::Impl::WaitDrained() {
@@ -189,7 +191,7 @@ net::awaitable<void> Server::Impl::AcceptLoop() {
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(net::make_strand(ioc), kUseTuple);
     if (ec) {
-      if (!acceptor.is_open()) co_return;
+      if (!acceptor.is_open() || ec == net::error::operation_aborted) co_return;
       spdlog::warn("accept: {}", ec.message());
       // Out of descriptors or similar: let the condition pass before retrying.
       net::steady_timer pause(co_await net::this_coro::executor, std::chrono::milliseconds(50));

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# orgd's one entry point for a fresh Debian 12 machine.
+#
+#   tools/setup.sh run     install what is missing, build, serve on ./data
+#   tools/setup.sh test    install what is missing, build, run every test
+#   tools/setup.sh deps    only install the build and test dependencies
+#   tools/setup.sh build   only build (Release-with-debug-info, in ./build)
+#
+# Environment: ORGD_LISTEN (default 127.0.0.1:8080), ORGD_DATA (default ./data),
+# ORGD_ADMIN_KEY (first start only), JOBS (default: cores).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+JOBS=${JOBS:-$(nproc)}
+
+# Build and test dependencies, all from Debian 12's own archive.
+PACKAGES=(
+  g++ cmake ninja-build ccache pkg-config
+  libboost1.81-dev librocksdb-dev nlohmann-json3-dev libspdlog-dev
+  libsodium-dev libssl-dev libgtest-dev libgmock-dev
+)
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "== installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get install -y --no-install-recommends "${missing[@]}" ||
+    { as_root apt-get update && as_root apt-get install -y --no-install-recommends "${missing[@]}"; }
+}
+
+# build DIR [cmake options...]
+build() {
+  local dir=$1
+  shift
+  cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  ninja -C "$dir" -j "$JOBS"
+}
+
+cmd=${1:-}
+case "$cmd" in
+  deps)
+    install_packages "${PACKAGES[@]}"
+    ;;
+  build)
+    install_packages "${PACKAGES[@]}"
+    build build -DORGD_BUILD_TESTS=ON
+    ;;
+  run)
+    install_packages "${PACKAGES[@]}"
+    build build -DORGD_BUILD_TESTS=OFF
+    exec ./build/orgd serve --data "${ORGD_DATA:-./data}" --listen "${ORGD_LISTEN:-127.0.0.1:8080}"
+    ;;
+  test)
+    install_packages "${PACKAGES[@]}"
+    build build -DORGD_BUILD_TESTS=ON
+    ctest --test-dir build --output-on-failure -j "$JOBS"
+    ;;
+  *)
+    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+    [ "$cmd" = "-h" ] || [ "$cmd" = "--help" ]
+    ;;
+esac
