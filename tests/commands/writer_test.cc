@@ -1,1 +1,307 @@
-// Being written.
+#include "src/commands/writer.h"
+
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "src/projections/org_projection.h"
+#include "tests/fault_injection_fs.h"
+#include "tests/test_util.h"
+
+namespace orgd {
+namespace {
+
+using nlohmann::json;
+using test::AdminMeta;
+using test::MakeCreateOrg;
+using test::MakeDeleteOrg;
+using test::MakeUpdateOrgTitle;
+
+// The writer's before-commit hook. While holding, every batch waits in the
+// hook until the test releases it, so the test decides what the writer sees
+// next. Records the size of every batch.
+class BatchGate {
+ public:
+  void OnBatch(size_t n) {
+    std::unique_lock lock(mu_);
+    const size_t index = sizes_.size();
+    sizes_.push_back(n);
+    cv_.notify_all();
+    cv_.wait(lock, [&] { return !holding_ || released_ > index; });
+  }
+  void Hold() {
+    std::lock_guard lock(mu_);
+    holding_ = true;
+    released_ = sizes_.size();
+  }
+  // Waits until the writer has entered the hook for batch number n (from 1).
+  void WaitForBatch(size_t n) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return sizes_.size() >= n; });
+  }
+  void ReleaseOne() {
+    std::lock_guard lock(mu_);
+    ++released_;
+    cv_.notify_all();
+  }
+  void Open() {
+    std::lock_guard lock(mu_);
+    holding_ = false;
+    cv_.notify_all();
+  }
+  std::vector<size_t> sizes() {
+    std::lock_guard lock(mu_);
+    return sizes_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool holding_ = false;
+  size_t released_ = 0;
+  std::vector<size_t> sizes_;
+};
+
+class WriterTest : public ::testing::Test {
+ protected:
+  WriterTest() : path_(test::DomainStoreOptions(dir_.Sub("store"), faults_.env.get())) {}
+
+  void SetUp() override { ASSERT_OK(Open()); }
+  void TearDown() override {
+    gate_.Open();
+    path_.Close().PermitUncheckedError();
+  }
+
+  Status Open() {
+    return path_.Open([this](size_t n) { gate_.OnBatch(n); });
+  }
+
+  CommandOutcome Run(Command cmd) { return path_.Run(std::move(cmd)); }
+
+  std::future<CommandOutcome> SubmitAsync(Command cmd) {
+    auto promise = std::make_shared<std::promise<CommandOutcome>>();
+    auto future = promise->get_future();
+    Status s = path_.writer()->Submit(std::move(cmd),
+                                      [promise](CommandOutcome o) { promise->set_value(o); });
+    EXPECT_OK(s);
+    return future;
+  }
+
+  // Holds the writer on a batch of its own, so what is submitted next is
+  // decided as one batch once the plug is released.
+  void PlugWriter(const std::string& plug_name) {
+    gate_.Hold();
+    const size_t before = gate_.sizes().size();
+    plug_ = SubmitAsync(MakeCreateOrg(plug_name));
+    gate_.WaitForBatch(before + 1);
+  }
+
+  bool OrgExists(const std::string& id_or_name) {
+    auto orgs = path_.orgs();
+    OrgRecord org;
+    Status s = OrgReader(orgs).Find(id_or_name, &org);
+    EXPECT_TRUE(s.ok() || s.IsNotFound()) << s.ToString();
+    return s.ok();
+  }
+
+  uint64_t OrgCount() {
+    auto orgs = path_.orgs();
+    uint64_t n = 0;
+    EXPECT_OK(OrgReader(orgs).Count(&n));
+    return n;
+  }
+
+  static Command WithKey(Command cmd, const std::string& key, const std::string& fingerprint) {
+    cmd.meta.idempotency_key = key;
+    cmd.meta.fingerprint = fingerprint;
+    return cmd;
+  }
+
+  test::TempDir dir_;
+  test::FaultInjectionEnv faults_;
+  BatchGate gate_;
+  test::WritePath path_;  // last: closed before the gate and the faults go
+  std::future<CommandOutcome> plug_;
+};
+
+TEST_F(WriterTest, CreateOrgCompletesWith201AndTheOrg) {
+  CommandOutcome out = Run(MakeCreateOrg("acme"));
+  ASSERT_OK(out.error);
+  EXPECT_EQ(out.status, 201);
+  EXPECT_FALSE(out.replayed);
+  EXPECT_EQ(out.version, 1u);
+  EXPECT_EQ(out.position, path_.last_position());
+
+  json org = json::parse(out.body);
+  EXPECT_EQ(org["id"], 1);
+  EXPECT_EQ(org["name"], "acme");
+  EXPECT_EQ(org["title"], "Title of acme");
+  EXPECT_TRUE(org["description"].is_null());
+  EXPECT_EQ(org["created_by"], "key:admin");
+  EXPECT_EQ(org["version"], 1);
+
+  // The reply equals what the committed read model serves.
+  auto orgs = path_.orgs();
+  uint64_t version = 0;
+  std::string stored;
+  ASSERT_OK(OrgReader(orgs).FindJson("acme", &version, &stored));
+  EXPECT_EQ(stored, out.body);
+  EXPECT_EQ(version, 1u);
+}
+
+TEST_F(WriterTest, TakenNameIsConflict) {
+  ASSERT_OK(Run(MakeCreateOrg("acme")).error);
+  const uint64_t position = path_.last_position();
+  CommandOutcome out = Run(MakeCreateOrg("acme"));
+  EXPECT_TRUE(out.error.IsConflict()) << out.error.ToString();
+  EXPECT_EQ(out.error.reason(), "name_taken");
+  EXPECT_EQ(path_.last_position(), position);
+  EXPECT_EQ(OrgCount(), 1u);
+}
+
+TEST_F(WriterTest, InvalidNamesAreRejected) {
+  for (const std::string name : {"-acme", "acme-", "ac--me", "Acme", "acme_1", "ac me",
+                                 std::string(40, 'a'), std::string()}) {
+    CommandOutcome out = Run(MakeCreateOrg(name));
+    EXPECT_TRUE(out.error.IsInvalidArgument()) << "'" << name << "': " << out.error.ToString();
+    EXPECT_EQ(out.error.reason(), "invalid_name") << name;
+  }
+  EXPECT_EQ(path_.last_position(), 0u);
+  for (const std::string name : {std::string(39, 'a'), std::string("a"), std::string("a-1-b")}) {
+    EXPECT_OK(Run(MakeCreateOrg(name)).error) << name;
+  }
+}
+
+TEST_F(WriterTest, NonSiteAdminIsForbidden) {
+  ASSERT_OK(Run(MakeCreateOrg("acme")).error);
+  CommandMeta member = AdminMeta("key:member");
+  member.site_admin = false;
+  EXPECT_TRUE(Run(MakeCreateOrg("other", member)).error.IsForbidden());
+  EXPECT_TRUE(Run(MakeUpdateOrgTitle("acme", "t", std::nullopt, member)).error.IsForbidden());
+  EXPECT_TRUE(Run(MakeDeleteOrg("acme", member)).error.IsForbidden());
+  EXPECT_EQ(path_.last_position(), 1u);
+}
+
+TEST_F(WriterTest, UpdateWithStaleIfMatchIsPreconditionFailed) {
+  ASSERT_OK(Run(MakeCreateOrg("acme")).error);
+  CommandOutcome first = Run(MakeUpdateOrgTitle("acme", "New", 1));
+  ASSERT_OK(first.error);
+  EXPECT_EQ(first.status, 200);
+  EXPECT_EQ(first.version, 2u);
+  EXPECT_EQ(json::parse(first.body)["title"], "New");
+
+  CommandOutcome stale = Run(MakeUpdateOrgTitle("acme", "Lost", 1));
+  EXPECT_TRUE(stale.error.IsPreconditionFailed()) << stale.error.ToString();
+  EXPECT_EQ(stale.error.current_version(), std::optional<uint64_t>(2));
+  EXPECT_EQ(path_.last_position(), 2u);
+  EXPECT_TRUE(Run(MakeDeleteOrg("acme", [] {
+                auto m = AdminMeta();
+                m.if_match = 1;
+                return m;
+              }())).error.IsPreconditionFailed());
+}
+
+// decide_org.cc deletes through OrgDeleted, whose projection frees the name
+// and the uuid; ids are never reused.
+TEST_F(WriterTest, DeletedOrgNameCanBeReused) {
+  ASSERT_OK(Run(MakeCreateOrg("acme")).error);
+  CommandOutcome deleted = Run(MakeDeleteOrg("acme"));
+  ASSERT_OK(deleted.error);
+  EXPECT_EQ(deleted.status, 204);
+  EXPECT_TRUE(deleted.body.empty());
+  EXPECT_EQ(deleted.version, 2u);
+  EXPECT_FALSE(OrgExists("acme"));
+  EXPECT_FALSE(OrgExists("1"));
+  EXPECT_TRUE(Run(MakeDeleteOrg("acme")).error.IsNotFound());
+
+  CommandOutcome again = Run(MakeCreateOrg("acme"));
+  ASSERT_OK(again.error);
+  EXPECT_EQ(json::parse(again.body)["id"], 2);
+  EXPECT_EQ(again.version, 1u);
+  EXPECT_EQ(OrgCount(), 1u);
+}
+
+TEST_F(WriterTest, SameIdempotencyKeyReplaysTheFirstResult) {
+  CommandOutcome first = Run(WithKey(MakeCreateOrg("acme"), "k1", "POST /orgs acme"));
+  ASSERT_OK(first.error);
+  const uint64_t position = path_.last_position();
+
+  CommandOutcome again = Run(WithKey(MakeCreateOrg("acme"), "k1", "POST /orgs acme"));
+  ASSERT_OK(again.error);
+  EXPECT_TRUE(again.replayed);
+  EXPECT_EQ(again.status, 201);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(again.position, first.position);
+  EXPECT_EQ(path_.last_position(), position);
+
+  // Keys are per actor: another actor's k1 is a new request.
+  CommandOutcome other = Run(WithKey(MakeCreateOrg("acme", AdminMeta("key:other")), "k1", "x"));
+  EXPECT_EQ(other.error.reason(), "name_taken");
+}
+
+TEST_F(WriterTest, IdempotencyKeyReusedForAnotherRequestIsConflict) {
+  ASSERT_OK(Run(WithKey(MakeCreateOrg("acme"), "k1", "POST /orgs acme")).error);
+  const uint64_t position = path_.last_position();
+  CommandOutcome out = Run(WithKey(MakeCreateOrg("other"), "k1", "POST /orgs other"));
+  EXPECT_TRUE(out.error.IsConflict()) << out.error.ToString();
+  EXPECT_EQ(out.error.reason(), "idempotency_key_reused");
+  EXPECT_EQ(path_.last_position(), position);
+  EXPECT_FALSE(OrgExists("other"));
+}
+
+TEST_F(WriterTest, WaitingCommandsAreCommittedAsOneBatch) {
+  PlugWriter("plug");
+  std::vector<std::future<CommandOutcome>> waiting;
+  for (int i = 0; i < 50; ++i) waiting.push_back(SubmitAsync(MakeCreateOrg("org-" + std::to_string(i))));
+  gate_.Open();
+
+  ASSERT_OK(plug_.get().error);
+  for (auto& f : waiting) EXPECT_OK(f.get().error);
+  EXPECT_EQ(gate_.sizes(), (std::vector<size_t>{1, 50}));
+  EXPECT_EQ(path_.last_position(), 51u);
+  EXPECT_EQ(OrgCount(), 51u);
+  EXPECT_GE(path_.writer()->stats().commands.load(), 51u);
+}
+
+TEST_F(WriterTest, SameNameTwiceInOneBatchOnlyOneWins) {
+  PlugWriter("plug");
+  auto a = SubmitAsync(MakeCreateOrg("acme"));
+  auto b = SubmitAsync(MakeCreateOrg("acme"));
+  auto c = SubmitAsync(MakeUpdateOrgTitle("acme", "Decided on pending state"));
+  gate_.Open();
+
+  ASSERT_OK(plug_.get().error);
+  CommandOutcome first = a.get(), second = b.get(), update = c.get();
+  EXPECT_EQ(gate_.sizes(), (std::vector<size_t>{1, 3}));
+  ASSERT_OK(first.error);
+  EXPECT_EQ(second.error.reason(), "name_taken") << second.error.ToString();
+  ASSERT_OK(update.error);
+  EXPECT_EQ(update.version, 2u);
+  EXPECT_EQ(OrgCount(), 2u);
+  EXPECT_EQ(path_.last_position(), 3u);
+}
+
+TEST_F(WriterTest, SameKeyTwiceInOneBatchAppendsOnce) {
+  PlugWriter("plug");
+  auto a = SubmitAsync(WithKey(MakeCreateOrg("acme"), "k", "fp"));
+  auto b = SubmitAsync(WithKey(MakeCreateOrg("acme"), "k", "fp"));
+  gate_.Open();
+
+  ASSERT_OK(plug_.get().error);
+  CommandOutcome first = a.get(), second = b.get();
+  ASSERT_OK(first.error);
+  ASSERT_OK(second.error);
+  EXPECT_FALSE(first.replayed);
+  EXPECT_TRUE(second.replayed);
+  EXPECT_EQ(second.body, first.body);
+  EXPECT_EQ(path_.last_position(), 2u);
+}
+
+}  // namespace
+}  // namespace orgd
