@@ -1,0 +1,2 @@
+-- GET with the API key.
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("ORGD_KEY")
