@@ -36,9 +36,25 @@ std::string RandomBase62(size_t n) {
   EnsureSodium();
   static constexpr char kAlphabet[] =
       "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-  std::string s(n, '0');
-  for (auto& c : s) c = kAlphabet[randombytes_uniform(62)];
+  // One draw of random bytes for the whole string (a draw may be a syscall);
+  // bytes >= 248 are rejected so every character is uniform (248 = 4 * 62).
+  std::string s;
+  s.reserve(n);
+  unsigned char buf[64];
+  while (s.size() < n) {
+    randombytes_buf(buf, sizeof buf);
+    for (unsigned char b : buf) {
+      if (b < 248 && s.size() < n) s.push_back(kAlphabet[b % 62]);
+    }
+  }
   return s;
+}
+
+std::string NewRequestId() {
+  // A random per-thread prefix and a counter: unique without a draw per call.
+  thread_local const std::string prefix = RandomBase62(12);
+  thread_local uint64_t counter = 0;
+  return prefix + "-" + std::to_string(++counter);
 }
 
 std::string NewApiKey() { return "sk-" + RandomBase62(40); }

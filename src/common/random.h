@@ -11,6 +11,10 @@ std::string NewUuid();
 // n characters of [0-9A-Za-z], uniformly chosen.
 std::string RandomBase62(size_t n);
 
+// An id for a request: unique in practice, cheap (no random draw per call).
+// Not a secret.
+std::string NewRequestId();
+
 // A new API key: "sk-" followed by 40 base62 characters (about 238 bits).
 std::string NewApiKey();
 

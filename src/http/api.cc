@@ -35,7 +35,7 @@ std::string RequestIdFor(const HttpRequest& req) {
   if (given && !given->empty() && given->size() <= kMaxRequestId && IsVisibleAscii(*given)) {
     return std::string(*given);
   }
-  return RandomBase62(20);
+  return NewRequestId();
 }
 
 }  // namespace
