@@ -61,8 +61,18 @@ case "$cmd" in
     ;;
   test)
     install_packages "${PACKAGES[@]}"
+    echo "== tests"
     build build -DORGD_BUILD_TESTS=ON
     ctest --test-dir build --output-on-failure -j "$JOBS"
+    echo "== tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+    build build-asan -DORGD_BUILD_TESTS=ON -DORGD_WITH_ASAN=ON
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
+      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      ctest --test-dir build-asan --output-on-failure -j "$JOBS"
+    echo "== writer, storage and HTTP tests under ThreadSanitizer"
+    build build-tsan -DORGD_BUILD_TESTS=ON -DORGD_WITH_TSAN=ON
+    TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+      ctest --test-dir build-tsan --output-on-failure -j "$JOBS" -R 'Writer|EventLog|Server|Api|ConnectionLimit|IdleTimeout'
     ;;
   *)
     sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'

@@ -2,6 +2,8 @@
 #include "src/http/server.h"
 
 #include <atomic>
+#include <mutex>
+#include <optional>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -35,19 +37,59 @@ namespace {
 
 constexpr auto kUseTuple = net::as_tuple(net::use_awaitable);
 
-// Completes with the Api's reply, on the executor of whoever awaits it.
-template <typename Token>
-auto AsyncHandle(Api* api, HttpRequest req, Token&& token) {
-  return net::async_initiate<Token, void(HttpResponse)>(
-      [api](auto handler, HttpRequest r) {
-        using Handler = decltype(handler);
-        auto shared = std::make_shared<Handler>(std::move(handler));
-        api->Handle(std::move(r), [shared](HttpResponse res) {
-          auto ex = net::get_associated_executor(*shared);
-          net::post(ex, [shared, res = std::move(res)]() mutable { (*shared)(std::move(res)); });
-        });
-      },
-      token, std::move(req));
+// Where the Api's reply meets the session waiting for it. Reads are answered
+// inside Api::Handle, and the session takes the reply without suspending;
+// writes are answered later from the writer thread, and the session waits.
+class Rendezvous {
+ public:
+  void Deliver(HttpResponse r) {
+    std::unique_lock lock(mu_);
+    if (waiter_) {
+      auto waiter = std::move(waiter_);
+      lock.unlock();
+      waiter(std::move(r));
+      return;
+    }
+    result_ = std::move(r);
+  }
+  std::optional<HttpResponse> Take() {
+    std::lock_guard lock(mu_);
+    return std::exchange(result_, std::nullopt);
+  }
+  // Completes with the reply on the executor of the awaiting coroutine.
+  template <typename Token>
+  auto AsyncWait(Token&& token) {
+    return net::async_initiate<Token, void(HttpResponse)>(
+        [this](auto handler) {
+          auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+          auto resume = [shared](HttpResponse res) {
+            auto ex = net::get_associated_executor(*shared);
+            net::post(ex, [shared, res = std::move(res)]() mutable { (*shared)(std::move(res)); });
+          };
+          std::unique_lock lock(mu_);
+          if (result_) {
+            HttpResponse r = std::move(*result_);
+            result_.reset();
+            lock.unlock();
+            resume(std::move(r));
+          } else {
+            waiter_ = std::move(resume);
+          }
+        },
+        token);
+  }
+
+ private:
+  std::mutex mu_;
+  std::optional<HttpResponse> result_;
+  std::function<void(HttpResponse)> waiter_;
+};
+
+net::awaitable<HttpResponse> Answer(Api* api, HttpRequest req) {
+  auto rv = std::make_shared<Rendezvous>();
+  api->Handle(std::move(req), [rv](HttpResponse r) { rv->Deliver(std::move(r)); });
+  if (auto r = rv->Take()) co_return std::move(*r);
+  co_return co_await rv->AsyncWait(net::use_awaitable);
 }
 
 HttpRequest FromBeast(bhttp::request<bhttp::string_body>&& in) {
@@ -256,7 +298,7 @@ net::awaitable<void> Server::Impl::Session(beast::tcp_stream stream) {
     const unsigned version = beast_req.version();
     bool keep_alive = beast_req.keep_alive();
     ++in_flight;
-    HttpResponse res = co_await AsyncHandle(api, FromBeast(std::move(beast_req)), net::use_awaitable);
+    HttpResponse res = co_await Answer(api, FromBeast(std::move(beast_req)));
     keep_alive = keep_alive && !res.close && !draining.load();
     stream.expires_after(opt.read_timeout);
     auto [wec, written] = co_await bhttp::async_write(stream, ToBeast(std::move(res), version, keep_alive),
