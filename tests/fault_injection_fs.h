@@ -18,7 +18,8 @@ namespace orgd::test {
 
 class FaultInjectionFs : public rocksdb::FileSystemWrapper {
  public:
-  explicit FaultInjectionFs(std::shared_ptr<rocksdb::FileSystem> base = rocksdb::FileSystem::Default())
+  explicit FaultInjectionFs(
+      std::shared_ptr<rocksdb::FileSystem> base = rocksdb::FileSystem::Default())
       : FileSystemWrapper(std::move(base)) {}
 
   static const char* kClassName() { return "OrgdFaultInjectionFs"; }

@@ -3,7 +3,6 @@
 #include <stdlib.h>
 
 #include <filesystem>
-#include <future>
 #include <stdexcept>
 #include <vector>
 
@@ -47,17 +46,20 @@ WritePath::~WritePath() { Close().PermitUncheckedError(); }
 Status WritePath::Open(std::function<void(size_t)> hook) {
   ORGD_RETURN_IF_ERROR(EventStore::Open(options_, &store_));
   ORGD_RETURN_IF_ERROR(ProjectionSet::Open(store_.get(), &projections_));
-  uint64_t applied = 0;
-  ORGD_RETURN_IF_ERROR(projections_->CatchUp(&applied));
+  ORGD_RETURN_IF_ERROR(projections_->CatchUp(&caught_up_));
   writer_ = std::make_unique<Writer>(store_.get(), projections_.get(), writer_options_);
   if (hook) writer_->TEST_SetBeforeCommitHook(std::move(hook));
   writer_->Start();
   return Status::OK();
 }
 
-Status WritePath::Close() {
+void WritePath::StopWriter() {
   if (writer_) writer_->Stop();
   writer_.reset();
+}
+
+Status WritePath::Close() {
+  StopWriter();
   projections_.reset();
   Status s;
   if (store_) s = store_->Close();
@@ -65,17 +67,17 @@ Status WritePath::Close() {
   return s;
 }
 
-CommandOutcome WritePath::Run(Command cmd) {
-  std::promise<CommandOutcome> promise;
-  auto future = promise.get_future();
+std::future<CommandOutcome> WritePath::Submit(Command cmd) {
+  auto promise = std::make_shared<std::promise<CommandOutcome>>();
+  auto future = promise->get_future();
   Status s = writer_->Submit(std::move(cmd),
-                             [&promise](CommandOutcome o) { promise.set_value(std::move(o)); });
+                             [promise](CommandOutcome o) { promise->set_value(std::move(o)); });
   if (!s.ok()) {
     CommandOutcome refused;
     refused.error = s;
-    return refused;
+    promise->set_value(std::move(refused));
   }
-  return future.get();
+  return future;
 }
 
 StoreCfReader WritePath::orgs() const {

@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <functional>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -63,10 +65,14 @@ class WritePath {
   // hook, if set, becomes the writer's TEST_SetBeforeCommitHook.
   Status Open(std::function<void(size_t)> hook = nullptr);
   Status Close();
+  // Stops the writer, leaving the store open for tools such as RebuildInto.
+  void StopWriter();
 
-  // Submits cmd and waits for its outcome. A refused Submit becomes the
-  // outcome's error.
-  CommandOutcome Run(Command cmd);
+  // Queues cmd; the future receives its outcome. A refused Submit becomes the
+  // outcome's error at once.
+  std::future<CommandOutcome> Submit(Command cmd);
+  // Submits cmd and waits for its outcome.
+  CommandOutcome Run(Command cmd) { return Submit(std::move(cmd)).get(); }
 
   EventStore* store() const { return store_.get(); }
   ProjectionSet* projections() const { return projections_.get(); }
@@ -74,6 +80,8 @@ class WritePath {
   // The committed orgs model.
   StoreCfReader orgs() const;
   uint64_t last_position() const { return store_->last_position(); }
+  // Events the last Open's ProjectionSet::CatchUp applied.
+  uint64_t caught_up() const { return caught_up_; }
 
  private:
   const StoreOptions options_;
@@ -81,6 +89,7 @@ class WritePath {
   std::unique_ptr<EventStore> store_;
   std::unique_ptr<ProjectionSet> projections_;
   std::unique_ptr<Writer> writer_;
+  uint64_t caught_up_ = 0;
 };
 
 // Command builders. The actor is a site admin unless the meta says otherwise.

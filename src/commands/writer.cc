@@ -90,12 +90,15 @@ void Writer::ProcessBatch(std::vector<Pending>& pending) {
     if (!s.ok()) {
       stats_.failed_commits.fetch_add(1, std::memory_order_relaxed);
       stats_.healthy.store(false, std::memory_order_relaxed);
-      // Replays may have come from a record of this very batch: fail them too.
+      // Every outcome was decided against the batch's pending state (a name
+      // taken or a record replayed from an earlier command of this batch),
+      // which was never stored: fail every command, refused ones too.
       for (auto& p : pending) {
-        if (!p.outcome.error.ok()) continue;
         p.outcome = CommandOutcome{};
         p.outcome.error = Status::Unavailable(
-            "the store failed to write; nothing of this request was stored (" + s.message() + ")",
+            "the store failed to write, so this request was not applied (if only the disk's "
+            "flush failed it may reappear after a restart); retry it with the same "
+            "Idempotency-Key",
             "write_failed");
       }
     } else {

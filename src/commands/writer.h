@@ -5,7 +5,8 @@
 // pending changes of the same batch, writes ONE AppendBatch (events, stream
 // index, idempotency records, read-model changes, checkpoints) with one fsync,
 // and only then completes every command of the batch. A failed write fails
-// every command of that batch and leaves nothing of it in memory or on disk.
+// every command of that batch and leaves nothing of it in memory or on disk
+// (except after a failed fsync: see the durability note in event_store.h).
 //
 // Thread safety: Submit and stats() are safe from any thread; Start and Stop
 // from one controlling thread.

@@ -34,17 +34,29 @@ Status UnknownField(const std::string& key, std::string_view allowed) {
                                  "unknown_field");
 }
 
+// True when query names key, however its value is encoded.
+bool HasParam(std::string_view query, std::string_view key) {
+  while (!query.empty()) {
+    size_t amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    if (pair.substr(0, pair.find('=')) == key) return true;
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+  }
+  return false;
+}
+
 // A positive integer query parameter within [1, max], or def when absent.
 Status PageParam(std::string_view query, std::string_view key, size_t def, size_t max,
                  size_t* out) {
   auto raw = QueryParam(query, key);
-  if (!raw) {
+  if (!raw && !HasParam(query, key)) {  // QueryParam is nullopt for a bad escape too
     *out = def;
     return Status::OK();
   }
   size_t n = 0;
-  auto [end, ec] = std::from_chars(raw->data(), raw->data() + raw->size(), n);
-  if (ec != std::errc() || end != raw->data() + raw->size() || n < 1 || n > max) {
+  std::string_view v = raw ? std::string_view(*raw) : std::string_view();
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (!raw || ec != std::errc() || end != v.data() + v.size() || n < 1 || n > max) {
     return Status::InvalidArgument(std::string(key) + " must be an integer from 1 to " +
                                        std::to_string(max),
                                    "bad_pagination");

@@ -52,7 +52,8 @@ Status RebuildInto(EventStore* store, const Projection& p, const std::string& ta
     if (++in_batch == events_per_batch) ORGD_RETURN_IF_ERROR(flush());
   }
   ORGD_RETURN_IF_ERROR(it->status());
-  if (in_batch > 0 || last == 0) ORGD_RETURN_IF_ERROR(flush());
+  // An empty log leaves the model empty, checkpoint included, as a live one.
+  if (in_batch > 0) ORGD_RETURN_IF_ERROR(flush());
   return Status::OK();
 }
 

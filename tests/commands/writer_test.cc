@@ -84,21 +84,12 @@ class WriterTest : public ::testing::Test {
 
   CommandOutcome Run(Command cmd) { return path_.Run(std::move(cmd)); }
 
-  std::future<CommandOutcome> SubmitAsync(Command cmd) {
-    auto promise = std::make_shared<std::promise<CommandOutcome>>();
-    auto future = promise->get_future();
-    Status s = path_.writer()->Submit(std::move(cmd),
-                                      [promise](CommandOutcome o) { promise->set_value(o); });
-    EXPECT_OK(s);
-    return future;
-  }
-
   // Holds the writer on a batch of its own, so what is submitted next is
   // decided as one batch once the plug is released.
   void PlugWriter(const std::string& plug_name) {
     gate_.Hold();
     const size_t before = gate_.sizes().size();
-    plug_ = SubmitAsync(MakeCreateOrg(plug_name));
+    plug_ = path_.Submit(MakeCreateOrg(plug_name));
     gate_.WaitForBatch(before + 1);
   }
 
@@ -121,6 +112,46 @@ class WriterTest : public ::testing::Test {
     cmd.meta.idempotency_key = key;
     cmd.meta.fingerprint = fingerprint;
     return cmd;
+  }
+
+  // After "before" (batch 1) and a plug (batch 2), decides one batch of
+  // commands that touch the batch's own pending state, and fails its commit
+  // with an injected WAL append error. Returns their outcomes.
+  std::vector<CommandOutcome> RunBatchThatFailsToCommit() {
+    EXPECT_OK(Run(MakeCreateOrg("before")).error);
+    PlugWriter("plug");
+    std::vector<std::future<CommandOutcome>> doomed;
+    doomed.push_back(path_.Submit(WithKey(MakeCreateOrg("doomed-a"), "k", "fp")));
+    doomed.push_back(path_.Submit(WithKey(MakeCreateOrg("doomed-a"), "k", "fp")));  // replay
+    doomed.push_back(path_.Submit(MakeCreateOrg("doomed-a")));  // name taken, pending
+    doomed.push_back(path_.Submit(MakeCreateOrg("doomed-b")));
+    doomed.push_back(path_.Submit(MakeUpdateOrgTitle("before", "doomed")));
+    doomed.push_back(path_.Submit(MakeDeleteOrg("plug")));
+    gate_.ReleaseOne();
+    EXPECT_OK(plug_.get().error);
+    gate_.WaitForBatch(3);
+    faults_.fs->fail_wal_append = true;
+    gate_.Open();
+    std::vector<CommandOutcome> outcomes;
+    for (auto& f : doomed) outcomes.push_back(f.get());
+    faults_.fs->fail_wal_append = false;
+    EXPECT_EQ(gate_.sizes(), (std::vector<size_t>{1, 1, doomed.size()}));
+    return outcomes;
+  }
+
+  // Neither the log nor the orgs model holds anything of that batch.
+  void ExpectNothingOfTheFailedBatch() {
+    EXPECT_FALSE(OrgExists("doomed-a"));
+    EXPECT_FALSE(OrgExists("doomed-b"));
+    EXPECT_TRUE(OrgExists("plug"));
+    OrgRecord before;
+    auto orgs = path_.orgs();
+    ASSERT_OK(OrgReader(orgs).Find("before", &before));
+    EXPECT_EQ(before.title, "Title of before");
+    EXPECT_EQ(before.version, 1u);
+    for (auto it = path_.store()->NewLogIterator(); it->Valid(); it->Next()) {
+      EXPECT_EQ(it->record().find("doomed"), std::string_view::npos) << "at " << it->position();
+    }
   }
 
   test::TempDir dir_;
@@ -166,14 +197,15 @@ TEST_F(WriterTest, TakenNameIsConflict) {
 }
 
 TEST_F(WriterTest, InvalidNamesAreRejected) {
-  for (const std::string name : {"-acme", "acme-", "ac--me", "Acme", "acme_1", "ac me",
-                                 std::string(40, 'a'), std::string()}) {
+  const std::vector<std::string> invalid = {"-acme", "acme-",  "ac--me", "Acme",
+                                            "acme_1", "ac me", std::string(40, 'a'), ""};
+  for (const std::string& name : invalid) {
     CommandOutcome out = Run(MakeCreateOrg(name));
     EXPECT_TRUE(out.error.IsInvalidArgument()) << "'" << name << "': " << out.error.ToString();
     EXPECT_EQ(out.error.reason(), "invalid_name") << name;
   }
   EXPECT_EQ(path_.last_position(), 0u);
-  for (const std::string name : {std::string(39, 'a'), std::string("a"), std::string("a-1-b")}) {
+  for (const std::string& name : std::vector<std::string>{std::string(39, 'a'), "a", "a-1-b"}) {
     EXPECT_OK(Run(MakeCreateOrg(name)).error) << name;
   }
 }
@@ -258,7 +290,9 @@ TEST_F(WriterTest, IdempotencyKeyReusedForAnotherRequestIsConflict) {
 TEST_F(WriterTest, WaitingCommandsAreCommittedAsOneBatch) {
   PlugWriter("plug");
   std::vector<std::future<CommandOutcome>> waiting;
-  for (int i = 0; i < 50; ++i) waiting.push_back(SubmitAsync(MakeCreateOrg("org-" + std::to_string(i))));
+  for (int i = 0; i < 50; ++i) {
+    waiting.push_back(path_.Submit(MakeCreateOrg("org-" + std::to_string(i))));
+  }
   gate_.Open();
 
   ASSERT_OK(plug_.get().error);
@@ -271,9 +305,9 @@ TEST_F(WriterTest, WaitingCommandsAreCommittedAsOneBatch) {
 
 TEST_F(WriterTest, SameNameTwiceInOneBatchOnlyOneWins) {
   PlugWriter("plug");
-  auto a = SubmitAsync(MakeCreateOrg("acme"));
-  auto b = SubmitAsync(MakeCreateOrg("acme"));
-  auto c = SubmitAsync(MakeUpdateOrgTitle("acme", "Decided on pending state"));
+  auto a = path_.Submit(MakeCreateOrg("acme"));
+  auto b = path_.Submit(MakeCreateOrg("acme"));
+  auto c = path_.Submit(MakeUpdateOrgTitle("acme", "Decided on pending state"));
   gate_.Open();
 
   ASSERT_OK(plug_.get().error);
@@ -289,8 +323,8 @@ TEST_F(WriterTest, SameNameTwiceInOneBatchOnlyOneWins) {
 
 TEST_F(WriterTest, SameKeyTwiceInOneBatchAppendsOnce) {
   PlugWriter("plug");
-  auto a = SubmitAsync(WithKey(MakeCreateOrg("acme"), "k", "fp"));
-  auto b = SubmitAsync(WithKey(MakeCreateOrg("acme"), "k", "fp"));
+  auto a = path_.Submit(WithKey(MakeCreateOrg("acme"), "k", "fp"));
+  auto b = path_.Submit(WithKey(MakeCreateOrg("acme"), "k", "fp"));
   gate_.Open();
 
   ASSERT_OK(plug_.get().error);
@@ -301,6 +335,49 @@ TEST_F(WriterTest, SameKeyTwiceInOneBatchAppendsOnce) {
   EXPECT_TRUE(second.replayed);
   EXPECT_EQ(second.body, first.body);
   EXPECT_EQ(path_.last_position(), 2u);
+}
+
+TEST_F(WriterTest, FailedCommitFailsEveryCommandOfItsBatch) {
+  std::vector<CommandOutcome> outcomes = RunBatchThatFailsToCommit();
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    EXPECT_TRUE(outcomes[i].error.IsUnavailable()) << i << ": " << outcomes[i].error.ToString();
+    EXPECT_EQ(outcomes[i].error.reason(), "write_failed") << i;
+    EXPECT_FALSE(outcomes[i].replayed) << i;
+    EXPECT_TRUE(outcomes[i].body.empty()) << i;
+  }
+  EXPECT_GT(faults_.fs->injected.load(), 0);
+  EXPECT_EQ(path_.last_position(), 2u);
+  EXPECT_EQ(OrgCount(), 2u);
+  uint64_t checkpoint = 0;
+  ASSERT_OK(path_.projections()->CheckpointOf(0, &checkpoint));
+  EXPECT_EQ(checkpoint, 2u);
+  EXPECT_EQ(path_.writer()->stats().failed_commits.load(), 1u);
+  EXPECT_FALSE(path_.writer()->stats().healthy.load());
+  ExpectNothingOfTheFailedBatch();
+}
+
+// RocksDB keeps a failed WAL write as a background error that DB::Resume does
+// not clear: commands keep failing, with the fault gone, until the store is
+// reopened. After that, writes succeed and the failed batch never appears.
+TEST_F(WriterTest, WritesResumeAfterReopenWithoutTheFailedBatch) {
+  RunBatchThatFailsToCommit();
+  CommandOutcome stuck = Run(MakeCreateOrg("later"));
+  EXPECT_TRUE(stuck.error.IsUnavailable()) << stuck.error.ToString();
+  EXPECT_EQ(path_.last_position(), 2u);
+
+  path_.Close().PermitUncheckedError();  // RocksDB reports the WAL error again
+  ASSERT_OK(Open());
+  EXPECT_EQ(path_.last_position(), 2u);
+  ExpectNothingOfTheFailedBatch();
+
+  CommandOutcome later = Run(MakeCreateOrg("later"));
+  ASSERT_OK(later.error);
+  EXPECT_EQ(json::parse(later.body)["id"], 3);  // the failed batch's ids were never taken
+  CommandOutcome retried = Run(WithKey(MakeCreateOrg("doomed-a"), "k", "fp"));
+  ASSERT_OK(retried.error);
+  EXPECT_FALSE(retried.replayed);  // its idempotency record was never stored
+  EXPECT_TRUE(path_.writer()->stats().healthy.load());
+  EXPECT_EQ(path_.last_position(), 4u);
 }
 
 }  // namespace

@@ -1,1 +1,352 @@
-// Being written.
+#include "src/projections/rebuild.h"
+
+#include <gtest/gtest.h>
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <future>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "src/common/sha256.h"
+#include "src/projections/org_projection.h"
+#include "tests/test_util.h"
+
+namespace orgd {
+namespace {
+
+using test::AdminMeta;
+using Model = std::map<std::string, std::string>;
+
+// A reproducible stream of commands over a small pool of names: creates,
+// updates, deletes, name reuse, API keys, retries with an Idempotency-Key, and
+// commands that must fail.
+class CommandMix {
+ public:
+  static constexpr int kNames = 40;  // the pool of org names
+  explicit CommandMix(uint32_t seed) : rng_(seed) {}
+
+  Command Next() {
+    ++serial_;
+    const uint32_t r = Pick(100);
+    if (r < 30) return Create();
+    if (r < 55) return Update();
+    if (r < 68) return Delete();
+    if (r < 76) return IssueKey();
+    if (r < 88) return Failing();
+    return Retry();
+  }
+
+ private:
+  uint32_t Pick(uint32_t n) { return std::uniform_int_distribution<uint32_t>(0, n - 1)(rng_); }
+  std::string Name() { return "org-" + std::to_string(Pick(kNames)); }
+  // An org by name, or by an id that may or may not exist.
+  std::string Ref() { return Pick(4) == 0 ? std::to_string(Pick(60) + 1) : Name(); }
+  // Absent, cleared, or set.
+  std::optional<std::string> Field(std::string value) {
+    switch (Pick(3)) {
+      case 0: return std::nullopt;
+      case 1: return std::string();
+      default: return value + std::to_string(serial_);
+    }
+  }
+
+  Command Create() {
+    Command c = test::MakeCreateOrg(Name());
+    auto& body = std::get<CreateOrg>(c.body);
+    body.description = Pick(2) ? "line one\nline two" : "";
+    body.email_address = Pick(2) ? "ops@x.example" : "";
+    if (Pick(3) == 0) {
+      c.meta.idempotency_key = "k" + std::to_string(serial_);
+      c.meta.fingerprint = "POST /orgs " + body.name;
+      keyed_.push_back(c);
+    }
+    return c;
+  }
+
+  Command Update() {
+    UpdateOrg u{Ref(), Field("title "), Field("about "), std::nullopt, Field("https://x.example/")};
+    if (Pick(2)) u.email_address = Pick(2) ? "a" + std::to_string(serial_) + "@x.example" : "";
+    CommandMeta m = AdminMeta();
+    if (Pick(5) == 0) m.if_match = Pick(4) + 1;  // often stale
+    return Command{std::move(m), std::move(u)};
+  }
+
+  Command Delete() {
+    CommandMeta m = AdminMeta();
+    if (Pick(10) == 0) m.if_match = Pick(3) + 1;
+    return Command{std::move(m), DeleteOrg{Ref()}};
+  }
+
+  Command IssueKey() {
+    IssueApiKey k;
+    k.key_id = "key-" + std::to_string(serial_);
+    k.key_sha256 = ToHex(Sha256Of(std::to_string(Pick(300))));  // repeats: key_exists
+    k.site_admin = Pick(2) == 0;
+    k.label = "label " + std::to_string(serial_);
+    return Command{AdminMeta(), std::move(k)};
+  }
+
+  Command Failing() {
+    CommandMeta member = AdminMeta("key:member");
+    member.site_admin = false;
+    switch (Pick(4)) {
+      case 0: return test::MakeCreateOrg("Bad--Name");
+      case 1: return test::MakeCreateOrg(Name(), member);
+      case 2: return Command{AdminMeta(), UpdateOrg{Name(), {}, {}, {}, {}}};  // nothing to change
+      default: return Command{AdminMeta(), UpdateOrg{Name(), {}, {}, "not-an-email", {}}};
+    }
+  }
+
+  // The same request again (a replay), or its key with another request.
+  Command Retry() {
+    if (keyed_.empty()) return Create();
+    Command c = keyed_[Pick(static_cast<uint32_t>(keyed_.size()))];
+    if (Pick(2) == 0) c.meta.fingerprint += " (changed)";
+    return c;
+  }
+
+  std::mt19937 rng_;
+  int serial_ = 0;
+  std::vector<Command> keyed_;
+};
+
+// A clock that runs forward and now and then jumps five seconds back.
+WriterOptions JumpyClock() {
+  WriterOptions o;
+  o.clock = [t = int64_t{1'700'000'000'000}]() mutable {
+    t += 7;
+    if (t % 1000 < 7) t -= 5000;
+    return t;
+  };
+  return o;
+}
+
+class ProjectionTest : public ::testing::Test {
+ protected:
+  ProjectionTest() : path_(test::DomainStoreOptions(dir_.Sub("store")), JumpyClock()) {}
+  void SetUp() override { ASSERT_OK(path_.Open()); }
+
+  // Runs n commands of mix in waves of 1 to 64, so batches mix successes and
+  // failures. Returns how often each outcome occurred ("ok", "replayed",
+  // "conflict(name_taken)", ...).
+  std::map<std::string, int> RunMix(CommandMix& mix, int n) {
+    std::map<std::string, int> tally;
+    std::uniform_int_distribution<int> wave_size(1, 64);
+    std::mt19937 rng(7);
+    for (int done = 0; done < n;) {
+      std::vector<std::future<CommandOutcome>> wave;
+      for (int i = wave_size(rng); i > 0 && done < n; --i, ++done) {
+        wave.push_back(path_.Submit(mix.Next()));
+      }
+      for (auto& f : wave) {
+        CommandOutcome o = f.get();
+        const std::string code(CodeName(o.error.code()));
+        if (o.replayed) ++tally["replayed"];
+        else if (o.error.ok()) ++tally["ok"];
+        else ++tally[code + "(" + o.error.reason() + ")"];
+      }
+    }
+    return tally;
+  }
+
+
+  // Every key and value of a column family, read straight from RocksDB.
+  Model ReadModel(const std::string& cf) {
+    Model m;
+    auto* h = path_.store()->cf(cf);
+    EXPECT_NE(h, nullptr) << cf;
+    if (h == nullptr) return m;
+    std::unique_ptr<rocksdb::Iterator> it(path_.store()->db()->NewIterator({}, h));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      m[it->key().ToString()] = it->value().ToString();
+    }
+    EXPECT_TRUE(it->status().ok()) << it->status().ToString();
+    return m;
+  }
+
+  // Overwrites a column family with model, bypassing the store (as a restore
+  // from an older backup of the model would).
+  void ReplaceModel(const std::string& cf, const Model& model) {
+    auto* h = path_.store()->cf(cf);
+    ASSERT_NE(h, nullptr);
+    rocksdb::WriteBatch wb;
+    for (const auto& [k, v] : ReadModel(cf)) ASSERT_TRUE(wb.Delete(h, k).ok());
+    for (const auto& [k, v] : model) ASSERT_TRUE(wb.Put(h, k, v).ok());
+    ASSERT_TRUE(path_.store()->db()->Write(rocksdb::WriteOptions(), &wb).ok());
+  }
+
+  // Rebuilds every projection into "scratch.<name>" and compares it with the
+  // live model; returns the differences found ("" when all are equal).
+  std::string RebuildAndCompareAll(size_t events_per_batch) {
+    std::string differences;
+    for (const auto& p : path_.projections()->projections()) {
+      const std::string live = ColumnFamilyName(p->name());
+      const std::string scratch = "scratch." + std::string(p->name());
+      RebuildProgress last;
+      EXPECT_OK(RebuildInto(path_.store(), *p, scratch,
+                            [&](const RebuildProgress& pr) { last = pr; }, events_per_batch));
+      EXPECT_EQ(last.applied, path_.last_position()) << live;
+      std::string difference;
+      EXPECT_OK(CompareColumnFamilies(path_.store(), live, scratch, &difference));
+      if (!difference.empty()) differences += live + ": " + difference + "\n";
+    }
+    return differences;
+  }
+
+  std::vector<uint64_t> ListAllIds(size_t page_size, std::vector<size_t>* page_sizes);
+
+  test::TempDir dir_;
+  test::WritePath path_;
+};
+
+TEST_F(ProjectionTest, RebuildAfterRandomMixEqualsLiveModels) {
+  CommandMix mix(20240611);
+  auto tally = RunMix(mix, 3000);
+  // The mix really exercised successes and each kind of failure.
+  EXPECT_GT(tally["ok"], 800);
+  EXPECT_GT(tally["replayed"], 10);
+  EXPECT_GT(tally["conflict(name_taken)"], 10);
+  EXPECT_GT(tally["conflict(key_exists)"], 10);
+  EXPECT_GT(tally["conflict(idempotency_key_reused)"], 10);
+  EXPECT_GT(tally["not_found()"], 10);
+  EXPECT_GT(tally["precondition_failed(version_mismatch)"], 10);
+  EXPECT_GT(tally["forbidden()"], 10);
+  EXPECT_GT(tally["invalid_argument(invalid_name)"], 10);
+  EXPECT_GT(tally["invalid_argument(empty_update)"], 10);
+  EXPECT_GT(tally["invalid_argument(invalid_email_address)"], 10);
+  EXPECT_GT(path_.writer()->stats().batch_size.count(), 10u);
+  std::map<std::string, int> types;
+  for (auto it = path_.store()->NewLogIterator(); it->Valid(); it->Next()) {
+    EventEnvelope e;
+    ASSERT_OK(it->Decode(&e));
+    ++types[e.type];
+  }
+  EXPECT_GT(types["OrgCreated"], 2 * CommandMix::kNames);  // names were freed and reused
+  EXPECT_GT(types["OrgDeleted"], CommandMix::kNames);
+  EXPECT_GT(types["OrgUpdated"], 100);
+  EXPECT_GT(types["ApiKeyIssued"], 100);
+
+  path_.StopWriter();
+  EXPECT_EQ(RebuildAndCompareAll(4096), "");
+  EXPECT_EQ(RebuildAndCompareAll(97), "");  // many small rebuild batches
+}
+
+TEST_F(ProjectionTest, ComparisonFindsAChangedValue) {
+  CommandMix mix(1);
+  RunMix(mix, 200);
+  path_.StopWriter();
+  ASSERT_EQ(RebuildAndCompareAll(4096), "");
+
+  Model scratch = ReadModel("scratch.orgs");
+  ASSERT_FALSE(scratch.empty());
+  auto entry = scratch.lower_bound("i");  // the first org record
+  ASSERT_NE(entry, scratch.end());
+  ASSERT_EQ(entry->first[0], 'i');
+  entry->second.back() ^= 1;
+  ReplaceModel("scratch.orgs", scratch);
+  std::string difference;
+  ASSERT_OK(CompareColumnFamilies(path_.store(), "proj.orgs", "scratch.orgs", &difference));
+  EXPECT_NE(difference, "");
+}
+
+TEST_F(ProjectionTest, RebuildOfAnEmptyLogEqualsTheEmptyModel) {
+  path_.StopWriter();
+  EXPECT_EQ(RebuildAndCompareAll(4096), "");
+}
+
+TEST_F(ProjectionTest, DroppedProjectionsAreRebuiltOnReopen) {
+  CommandMix mix(2);
+  RunMix(mix, 400);
+  path_.StopWriter();
+  const Model orgs = ReadModel("proj.orgs");
+  const Model credentials = ReadModel("proj.credentials");
+  ASSERT_GT(orgs.size(), 10u);
+  ASSERT_GT(credentials.size(), 10u);
+
+  ASSERT_OK(path_.store()->DropColumnFamily("proj.orgs"));
+  ASSERT_OK(path_.store()->DropColumnFamily("proj.credentials"));
+  ASSERT_OK(path_.Close());
+  ASSERT_OK(path_.Open());
+
+  EXPECT_EQ(path_.caught_up(), 2 * path_.last_position());
+  EXPECT_EQ(ReadModel("proj.orgs"), orgs);
+  EXPECT_EQ(ReadModel("proj.credentials"), credentials);
+}
+
+TEST_F(ProjectionTest, ProjectionBehindTheLogCatchesUpOnReopen) {
+  CommandMix mix(3);
+  RunMix(mix, 300);
+  const uint64_t older_position = path_.last_position();
+  const Model older = ReadModel("proj.orgs");
+  RunMix(mix, 300);
+  path_.StopWriter();
+  const Model newer = ReadModel("proj.orgs");
+  ASSERT_NE(older, newer);
+
+  ReplaceModel("proj.orgs", older);  // as if restored from an older backup
+  ASSERT_OK(path_.Close());
+  ASSERT_OK(path_.Open());
+
+  EXPECT_EQ(path_.caught_up(), path_.last_position() - older_position);
+  EXPECT_EQ(ReadModel("proj.orgs"), newer);
+  uint64_t checkpoint = 0;
+  ASSERT_OK(path_.projections()->CheckpointOf(0, &checkpoint));
+  EXPECT_EQ(checkpoint, path_.last_position());
+}
+
+// Pages through OrgReader::List, following next_after until it is 0.
+std::vector<uint64_t> ProjectionTest::ListAllIds(size_t page_size,
+                                                 std::vector<size_t>* page_sizes) {
+  auto orgs = path_.orgs();
+  OrgReader reader(orgs);
+  std::vector<uint64_t> ids;
+  uint64_t after = 0;
+  do {
+    OrgReader::Page page;
+    EXPECT_OK(reader.List(after, 0, page_size, &page));
+    page_sizes->push_back(page.orgs.size());
+    for (const auto& org : page.orgs) ids.push_back(nlohmann::json::parse(org)["id"]);
+    if (page.next_after != 0) {
+      EXPECT_EQ(page.next_after, ids.back());
+    }
+    after = page.next_after;
+  } while (after != 0 && page_sizes->size() < 100);
+  return ids;
+}
+
+TEST_F(ProjectionTest, OrgListPagesInIdOrder) {
+  for (int i = 1; i <= 25; ++i) {
+    ASSERT_OK(path_.Run(test::MakeCreateOrg("org-" + std::to_string(i))).error);
+  }
+  for (const char* id : {"3", "10", "25"}) ASSERT_OK(path_.Run(test::MakeDeleteOrg(id)).error);
+  std::vector<uint64_t> live;
+  for (uint64_t id = 1; id <= 24; ++id) {
+    if (id != 3 && id != 10) live.push_back(id);
+  }
+
+  std::vector<size_t> sizes;
+  EXPECT_EQ(ListAllIds(7, &sizes), live);
+  EXPECT_EQ(sizes, (std::vector<size_t>{7, 7, 7, 1}));
+  sizes.clear();
+  EXPECT_EQ(ListAllIds(11, &sizes), live);  // the last page is exactly full
+  EXPECT_EQ(sizes, (std::vector<size_t>{11, 11}));
+
+  auto orgs = path_.orgs();
+  OrgReader::Page page;
+  ASSERT_OK(OrgReader(orgs).List(0, 5, 3, &page));  // skips 1, 2, 4, 5, 6
+  ASSERT_EQ(page.orgs.size(), 3u);
+  EXPECT_EQ(nlohmann::json::parse(page.orgs[0])["name"], "org-7");
+  EXPECT_EQ(page.next_after, 9u);
+  ASSERT_OK(OrgReader(orgs).List(24, 0, 10, &page));
+  EXPECT_TRUE(page.orgs.empty());
+  EXPECT_EQ(page.next_after, 0u);
+}
+
+}  // namespace
+}  // namespace orgd

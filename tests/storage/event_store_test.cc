@@ -23,7 +23,10 @@ AppendContext Ctx(int64_t now_ms = 1000, std::string idempotency_key = {}) {
   return AppendContext{"key:test", "req-1", std::move(idempotency_key), now_ms};
 }
 
-std::string Body(std::string_view record) { return std::string(record.substr(0, record.size() - 32)); }
+// A record without its trailing 32-byte hash.
+std::string Body(std::string_view record) {
+  return std::string(record.substr(0, record.size() - 32));
+}
 
 class EventLogTest : public ::testing::Test {
  protected:
