@@ -64,6 +64,7 @@ void Writer::Run() {
       MutexLock lock(&mu_);
       while (queue_.empty() && !stopping_) cv_.Wait();
       if (queue_.empty() && stopping_) return;
+      Linger();
       size_t n = std::min(queue_.size(), options_.max_batch);
       for (size_t i = 0; i < n; ++i) {
         batch.push_back(std::move(queue_.front()));
@@ -76,6 +77,17 @@ void Writer::Run() {
   }
 }
 
+void Writer::Linger() {
+  if (options_.max_linger.count() == 0 || queue_.size() * 2 >= last_batch_size_) return;
+  const auto now = std::chrono::steady_clock::now();
+  const auto deadline = now + std::min<std::chrono::steady_clock::duration>(options_.max_linger,
+                                                                            last_commit_ / 2);
+  const size_t enough = last_batch_size_ * 3 / 4;
+  while (!stopping_ && queue_.size() < enough && std::chrono::steady_clock::now() < deadline) {
+    cv_.WaitFor(std::chrono::microseconds(50));
+  }
+}
+
 void Writer::ProcessBatch(std::vector<Pending>& pending) {
   auto batch = store_->NewBatch();
   for (auto& p : pending) Stage(p, batch.get());
@@ -85,8 +97,8 @@ void Writer::ProcessBatch(std::vector<Pending>& pending) {
   if (!batch->empty()) {
     auto t0 = std::chrono::steady_clock::now();
     Status s = store_->Commit(batch.get());
-    stats_.commit_seconds.Observe(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    last_commit_ = std::chrono::steady_clock::now() - t0;
+    stats_.commit_seconds.Observe(std::chrono::duration<double>(last_commit_).count());
     if (!s.ok()) {
       stats_.failed_commits.fetch_add(1, std::memory_order_relaxed);
       stats_.healthy.store(false, std::memory_order_relaxed);
@@ -105,6 +117,7 @@ void Writer::ProcessBatch(std::vector<Pending>& pending) {
       stats_.healthy.store(true, std::memory_order_relaxed);
     }
   }
+  last_batch_size_ = pending.size();
   stats_.batch_size.Observe(static_cast<double>(pending.size()));
   stats_.commands.fetch_add(pending.size(), std::memory_order_relaxed);
   for (auto& p : pending) p.done(std::move(p.outcome));

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <thread>
@@ -30,6 +31,12 @@ struct WriterOptions {
   size_t queue_capacity = 8192;  // commands waiting; beyond it Submit says Unavailable
   size_t max_batch = 1024;       // commands decided into one write
   std::function<int64_t()> clock;  // ms since the epoch; nullptr: the system clock
+  // Group-commit linger: when fewer commands wait than the last batch held,
+  // the rest of that batch's callers are probably sending their next command
+  // right now. The writer then waits up to this long (and at most half of the
+  // last commit's time) so they share the next fsync instead of the one after.
+  // Zero turns it off. A lone caller never waits: its last batch held one.
+  std::chrono::microseconds max_linger{500};
 };
 
 // Counters of the writer, readable from any thread.
@@ -75,6 +82,8 @@ class Writer {
   };
 
   void Run() LOCKS_EXCLUDED(mu_);
+  // Waits briefly for the callers of the last batch; see WriterOptions::max_linger.
+  void Linger() EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ProcessBatch(std::vector<Pending>& batch);
   // Decides and stages one command into batch; fills p.outcome.
   void Stage(Pending& p, AppendBatch* batch);
@@ -87,6 +96,10 @@ class Writer {
   const WriterOptions options_;
   rocksdb::ColumnFamilyHandle* const orgs_cf_;
   std::function<void(size_t)> before_commit_;
+
+  // Writer thread only.
+  size_t last_batch_size_ = 0;
+  std::chrono::steady_clock::duration last_commit_{};
 
   WriterStats stats_;
   std::thread thread_;
