@@ -71,7 +71,7 @@ case "$cmd" in
       ctest --test-dir build-asan --output-on-failure -j "$JOBS"
     echo "== writer, storage and HTTP tests under ThreadSanitizer"
     build build-tsan -DORGD_BUILD_TESTS=ON -DORGD_WITH_TSAN=ON
-    TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+    TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$ROOT/tests/tsan.supp \
       ctest --test-dir build-tsan --output-on-failure -j "$JOBS" -R 'Writer|EventLog|Server|Api|ConnectionLimit|IdleTimeout'
     ;;
   *)
