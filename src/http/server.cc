@@ -12,7 +12,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -136,6 +136,12 @@ std::optional<HttpResponse> ReadErrorResponse(const beast::error_code& ec) {
 
 }  // namespace
 
+std::vector<std::unique_ptr<net::io_context>> MakeContexts(int n) {
+  std::vector<std::unique_ptr<net::io_context>> out;
+  for (int i = 0; i < std::max(1, n); ++i) out.push_back(std::make_unique<net::io_context>(1));
+  return out;
+}
+
 struct Server::Impl {
   Impl(Api* a, ServerOptions o) : api(a), opt(std::move(o)) {}
 
@@ -150,9 +156,12 @@ struct Server::Impl {
 
   Api* const api;
   const ServerOptions opt;
-  net::io_context ioc{opt.threads};
-  // The acceptor, the signals and the drain run on this strand only.
-  net::strand<net::io_context::executor_type> control{net::make_strand(ioc)};
+  // One single-threaded io_context per thread: a connection lives on one of
+  // them for good, so sessions need no strand and the schedulers no locks.
+  // The first also runs the acceptor, the signals and the drain.
+  std::vector<std::unique_ptr<net::io_context>> contexts = MakeContexts(opt.threads);
+  net::io_context& control = *contexts[0];
+  size_t next_context = 0;  // round robin of accepted sockets; control only
   tcp::acceptor acceptor{control};
   net::signal_set signals{control};
   std::atomic<int64_t> in_flight{0};
@@ -164,7 +173,7 @@ Server::Server(Api* api, ServerOptions options)
     : impl_(std::make_unique<Impl>(api, std::move(options))) {}
 
 Server::~Server() {
-  impl_->ioc.stop();
+  for (auto& c : impl_->contexts) c->stop();
 }
 
 Status Server::Listen() {
@@ -199,9 +208,14 @@ void Server::Run() {
     });
   }
   net::co_spawn(s.control, s.AcceptLoop(), net::detached);
+  // Keeps the other contexts running while they have no connection yet.
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> work;
   std::vector<std::thread> threads;
-  for (int i = 1; i < s.opt.threads; ++i) threads.emplace_back([&s] { s.ioc.run(); });
-  s.ioc.run();
+  for (size_t i = 1; i < s.contexts.size(); ++i) {
+    work.push_back(net::make_work_guard(*s.contexts[i]));
+    threads.emplace_back([c = s.contexts[i].get()] { c->run(); });
+  }
+  s.control.run();
   for (auto& t : threads) t.join();
 }
 
@@ -226,12 +240,13 @@ net::awaitable<void> Server::Impl::WaitDrained() {
     co_await timer.async_wait(kUseTuple);
   }
   if (in_flight.load() > 0) spdlog::warn("drain timed out with {} requests in flight", in_flight.load());
-  ioc.stop();
+  for (auto& c : contexts) c->stop();
 }
 
 net::awaitable<void> Server::Impl::AcceptLoop() {
   for (;;) {
-    auto [ec, socket] = co_await acceptor.async_accept(net::make_strand(ioc), kUseTuple);
+    net::io_context& home = *contexts[next_context++ % contexts.size()];
+    auto [ec, socket] = co_await acceptor.async_accept(home, kUseTuple);
     if (ec) {
       if (!acceptor.is_open() || ec == net::error::operation_aborted) co_return;
       spdlog::warn("accept: {}", ec.message());
