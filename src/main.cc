@@ -1,16 +1,21 @@
 // orgd: the server binary.
 //
 //   orgd serve [--data DIR] [--listen HOST:PORT] [--threads N] ...
+//   orgd backup --data DIR --to DIR2 [--verify]
 #include <spdlog/spdlog.h>
 
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "src/http/control_socket.h"
 #include "src/http/service.h"
+#include "storage/event_store.h"
+#include "storage/log_verify.h"
 
 namespace {
 
@@ -18,6 +23,9 @@ constexpr const char* kUsage = R"(orgd - event-sourced organization and membersh
 
 Usage:
   orgd serve [options]     serve the HTTP API on an embedded store
+  orgd backup --data DIR --to DIR2 [--verify] [--timeout-s N]
+                           a consistent copy of the store (a RocksDB checkpoint), also
+                           while a server runs on DIR; DIR2 must not exist or be empty
   orgd --help              this text
 
 Options of serve:
@@ -27,6 +35,14 @@ Options of serve:
   --max-connections N      connections at once; more are refused with 503 (default 4096)
   --idle-timeout-ms N      longest wait for a request's headers (default 30000)
   --read-timeout-ms N      longest wait for a body or a reply's write (default 30000)
+
+Options of backup:
+  --verify                 verify the copy's log afterwards (as orgd-replay verify)
+  --timeout-s N            longest wait for a running server's answer (default 3600)
+  When a server runs on DIR, it makes the checkpoint itself (asked through the socket
+  DIR/orgd.ctl); otherwise backup opens DIR and makes it. Either way the copy holds
+  whole write batches only, its read models at the end of its log, and it opens,
+  verifies and serves (orgd serve --data DIR2).
 
 Environment:
   ORGD_ADMIN_KEY           on first start with an empty store, the site-admin API key to
@@ -54,6 +70,26 @@ bool ParseListen(std::string_view s, orgd::http::ServerOptions* o) {
 int Fail(const std::string& msg) {
   std::fprintf(stderr, "orgd: %s\n(see orgd --help)\n", msg.c_str());
   return 2;
+}
+
+// Verifies the log of the copy at dir; the exit status of orgd-replay verify.
+int VerifyCopy(const std::string& dir) {
+  orgd::StoreOptions so;
+  so.path = dir;
+  so.read_only = true;
+  std::unique_ptr<orgd::EventStore> store;
+  orgd::Status s = orgd::EventStore::Open(so, &store);
+  orgd::VerifyReport r;
+  if (s.ok()) s = orgd::VerifyLog(*store, &r);
+  if (!s.ok()) return Fail("verifying the copy: " + s.ToString());
+  if (!r.problem.empty()) {
+    std::printf("copy BROKEN at position %llu: %s\n",
+                static_cast<unsigned long long>(r.first_bad_position), r.problem.c_str());
+    return 1;
+  }
+  std::printf("copy verified: %llu events, hash chain intact\n",
+              static_cast<unsigned long long>(r.events));
+  return 0;
 }
 
 int Serve(const std::vector<std::string_view>& args) {
@@ -117,6 +153,62 @@ int Serve(const std::vector<std::string_view>& args) {
   return 0;
 }
 
+// Checkpoints the store at data into to: directly when no process holds the
+// store, else through the control socket of the server that does.
+orgd::Status Checkpoint(const std::string& data, const std::string& to, long long timeout_s,
+                        uint64_t* position, bool* by_server) {
+  std::vector<std::string> families;
+  ORGD_RETURN_IF_ERROR(orgd::EventStore::ListColumnFamilies(data, &families));
+  orgd::StoreOptions so;
+  so.path = data;
+  std::unique_ptr<orgd::EventStore> store;
+  orgd::Status s = orgd::EventStore::Open(so, &store);
+  *by_server = s.reason() == "store_locked";
+  if (!*by_server) {
+    ORGD_RETURN_IF_ERROR(s);
+    ORGD_RETURN_IF_ERROR(store->Backup(to, position));
+    return store->Close();
+  }
+  s = orgd::http::RequestBackup(orgd::http::ControlSocketPath(data), to,
+                                std::chrono::seconds(timeout_s), position);
+  if (s.reason() == "no_server") {
+    return orgd::Status::Unavailable("the store is locked by a process that is not a server "
+                                     "(orgd-rebuild?); wait for it to finish. " + s.message());
+  }
+  return s;
+}
+
+int Backup(const std::vector<std::string_view>& args) {
+  std::string data, to;
+  long long timeout_s = 3600;
+  bool verify = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--verify") {
+      verify = true;
+      continue;
+    }
+    if (i + 1 >= args.size()) return Fail("missing value for " + std::string(args[i]));
+    std::string_view flag = args[i], value = args[++i];
+    if (flag == "--data") data = value;
+    else if (flag == "--to") to = value;
+    else if (flag != "--timeout-s" || !ParseNumber(value, &timeout_s) || timeout_s < 1) {
+      return Fail("bad option or value: " + std::string(flag) + " " + std::string(value));
+    }
+  }
+  if (data.empty() || to.empty()) return Fail("backup needs --data DIR and --to DIR2");
+  // The server resolves the path, perhaps from another working directory.
+  to = std::filesystem::absolute(to).lexically_normal().string();
+  uint64_t position = 0;
+  bool by_server = false;
+  orgd::Status s = Checkpoint(data, to, timeout_s, &position, &by_server);
+  if (!s.ok()) return Fail("backup failed: " + s.ToString());
+  std::printf("backup of %s written to %s: %llu events (%s)\n", data.c_str(), to.c_str(),
+              static_cast<unsigned long long>(position),
+              by_server ? "checkpointed by the running server" : "checkpointed directly");
+  if (!verify) return 0;
+  return VerifyCopy(to);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -129,5 +221,6 @@ int main(int argc, char** argv) {
     return args.empty() ? 2 : 0;
   }
   if (args[0] == "serve") return Serve({args.begin() + 1, args.end()});
+  if (args[0] == "backup") return Backup({args.begin() + 1, args.end()});
   return Fail("unknown command '" + std::string(args[0]) + "'");
 }

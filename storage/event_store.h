@@ -11,7 +11,11 @@
 // write-ahead log was fsync'ed, like write() followed by fsync(): a batch whose
 // Commit returned OK survives a process crash and a machine crash. With
 // sync = false it survives a process crash only (like write() alone). A batch
-// whose Commit failed left nothing visible, in the store or in this object.
+// whose Commit failed left nothing visible, in the store or in this object,
+// for as long as it stays open. When it was the fsync that failed, the batch's
+// bytes may already be in the log file, and the next Open may recover the
+// whole batch (never a part of it). Once the log failed to write, RocksDB
+// refuses every later Commit until the store is closed and opened again.
 #pragma once
 
 #include <atomic>
@@ -27,6 +31,7 @@
 #include "src/events/envelope.h"
 
 namespace rocksdb {
+class Cache;
 class ColumnFamilyHandle;
 class DB;
 class Env;
@@ -168,6 +173,21 @@ class EventStore {
   // Flushes and closes the database. Idempotent.
   Status Close();
 
+  // Writes every column family's memtable to table files and waits for them:
+  // after an OK, everything committed so far survives a machine crash, also
+  // batches committed with sync = false (bulk loads such as orgd-genlog).
+  Status Flush();
+
+  // Writes a consistent copy of the whole store (log, stream index,
+  // idempotency records, every read model) to dir: a RocksDB checkpoint, whose
+  // table files are hard links when dir is on the same filesystem. Safe from
+  // any thread while the writer commits: the copy holds exactly the batches
+  // committed before one moment of the call, never part of a batch, so its
+  // read models stand at the end of its log. dir must not exist or be an empty
+  // directory. *position (if not null) receives the copy's last log position.
+  // Unavailable on a read-only store (RocksDB cannot checkpoint one).
+  Status Backup(const std::string& dir, uint64_t* position) const;
+
   // --- Writing (one thread at a time) ---
 
   // A new empty batch positioned at the end of the committed log.
@@ -208,6 +228,7 @@ class EventStore {
 
   // Constant after Open.
   const StoreOptions options_;
+  std::shared_ptr<rocksdb::Cache> block_cache_;  // shared by every family
   rocksdb::DB* db_ = nullptr;
   rocksdb::ColumnFamilyHandle* log_cf_ = nullptr;
   rocksdb::ColumnFamilyHandle* streams_cf_ = nullptr;

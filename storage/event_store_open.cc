@@ -39,6 +39,7 @@ Status EventStore::Open(const StoreOptions& options, std::unique_ptr<EventStore>
   db_opts.max_open_files = 512;
   if (options.env) db_opts.env = options.env;
   auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  store->block_cache_ = cache;
 
   // Every family on disk must be opened; add the ones the caller needs.
   std::vector<std::string> names;
@@ -116,7 +117,7 @@ Status EventStore::CreateColumnFamily(const std::string& name,
     return Status::OK();
   }
   rocksdb::ColumnFamilyHandle* h = nullptr;
-  rocksdb::ColumnFamilyOptions opts = CfOptions(rocksdb::NewLRUCache(8 << 20), true);
+  rocksdb::ColumnFamilyOptions opts = CfOptions(block_cache_, true);
   rocksdb::Status s = db_->CreateColumnFamily(opts, name, &h);
   if (!s.ok()) return Status::IOError("create column family " + name + ": " + s.ToString());
   MutexLock lock(&cf_mu_);

@@ -65,10 +65,10 @@ class Reader {
     }
     return false;
   }
-  bool GetLengthPrefixed(std::string* s) {
+  bool GetLengthPrefixed(std::string_view* s) {
     uint32_t n;
     if (!GetVarint32(&n) || in_.size() < n) return false;
-    s->assign(in_.data(), n);
+    *s = in_.substr(0, n);
     in_.remove_prefix(n);
     return true;
   }
@@ -104,7 +104,7 @@ std::string EncodeEnvelope(const EventEnvelope& e) {
   return out;
 }
 
-Status DecodeEnvelope(std::string_view record, EventEnvelope* out) {
+Status DecodeEnvelopeView(std::string_view record, EnvelopeView* out) {
   Reader r(record);
   uint8_t format;
   uint64_t ts;
@@ -120,11 +120,28 @@ Status DecodeEnvelope(std::string_view record, EventEnvelope* out) {
     return Status::Corruption("truncated event record");
   }
   out->timestamp_ms = static_cast<int64_t>(ts);
-  if (r.remaining() != out->hash.size()) {
+  if (r.remaining() != sizeof(Digest)) {
     return Status::Corruption("event record has " + std::to_string(r.remaining()) +
                               " trailing bytes, expected a 32-byte hash");
   }
-  std::memcpy(out->hash.data(), r.rest().data(), out->hash.size());
+  out->hash = r.rest();
+  return Status::OK();
+}
+
+Status DecodeEnvelope(std::string_view record, EventEnvelope* out) {
+  EnvelopeView v;
+  ORGD_RETURN_IF_ERROR(DecodeEnvelopeView(record, &v));
+  out->position = v.position;
+  out->stream_id.assign(v.stream_id);
+  out->stream_version = v.stream_version;
+  out->type.assign(v.type);
+  out->schema_version = v.schema_version;
+  out->timestamp_ms = v.timestamp_ms;
+  out->actor.assign(v.actor);
+  out->request_id.assign(v.request_id);
+  out->idempotency_key.assign(v.idempotency_key);
+  out->payload.assign(v.payload);
+  std::memcpy(out->hash.data(), v.hash.data(), out->hash.size());
   return Status::OK();
 }
 

@@ -49,6 +49,26 @@ std::string EncodeEnvelope(const EventEnvelope& e);
 // hash is read, not checked (see VerifyChainLink).
 Status DecodeEnvelope(std::string_view record, EventEnvelope* out);
 
+// The fields of a record without copying them: every view points into the
+// record and is valid only while the record's bytes are. For scans (verify,
+// stats, restore) that look at a few fields of millions of records.
+struct EnvelopeView {
+  uint64_t position = 0;
+  uint64_t stream_version = 0;
+  int64_t timestamp_ms = 0;
+  uint32_t schema_version = 0;
+  std::string_view stream_id;
+  std::string_view type;
+  std::string_view actor;
+  std::string_view request_id;
+  std::string_view idempotency_key;
+  std::string_view payload;
+  std::string_view hash;  // the stored 32 bytes
+};
+
+// As DecodeEnvelope, into views of record.
+Status DecodeEnvelopeView(std::string_view record, EnvelopeView* out);
+
 // The hash an event with this encoded body must carry after prev.
 Digest ChainHash(const Digest& prev, std::string_view body);
 

@@ -9,13 +9,18 @@ namespace {
 
 using nlohmann::json;
 
-// Reads a stored payload; the envelope's type has already picked the schema.
-Status Load(std::string_view text, uint32_t version, uint32_t current, std::string_view type,
-            json* j) {
+Status CheckVersion(uint32_t version, uint32_t current, std::string_view type) {
   if (version == 0 || version > current) {
     return Status::Corruption(std::string(type) + " schema version " + std::to_string(version) +
                               " is not readable by this build");
   }
+  return Status::OK();
+}
+
+// Reads a stored payload; the envelope's type has already picked the schema.
+Status Load(std::string_view text, uint32_t version, uint32_t current, std::string_view type,
+            json* j) {
+  ORGD_RETURN_IF_ERROR(CheckVersion(version, current, type));
   // Upcasters go here: while (version < current) { upcast j; ++version; }
   Status s = ParseJson(text, j);
   if (!s.ok()) return Status::Corruption(std::string(type) + " payload: " + s.message());
@@ -44,6 +49,54 @@ Status OptionalField(const json& j, const char* key, std::optional<T>* out,
   ORGD_RETURN_IF_ERROR(Field(j, key, &v, type));
   *out = std::move(v);
   return Status::OK();
+}
+
+// The fast path of the org events' FromPayload: flat payloads of the current
+// schema version, read without nlohmann::json. Each returns false when the
+// value is absent or of another type, and FromPayload falls back to the
+// nlohmann path, which decodes (or refuses) it as before.
+bool FastText(const FlatJson& j, std::string_view key, std::string* out) {
+  const FlatJson::Value* v = j.Find(key);
+  if (v == nullptr || v->kind != FlatJson::Value::Kind::kString) return false;
+  out->assign(v->text);
+  return true;
+}
+
+bool FastId(const FlatJson& j, uint64_t* out) {
+  const FlatJson::Value* v = j.Find("id");
+  if (v == nullptr || v->kind != FlatJson::Value::Kind::kUnsigned) return false;
+  *out = v->number;
+  return true;
+}
+
+bool FastOptionalText(const FlatJson& j, std::string_view key, std::optional<std::string>* out) {
+  const FlatJson::Value* v = j.Find(key);
+  if (v == nullptr) return true;
+  if (v->kind != FlatJson::Value::Kind::kString) return false;
+  *out = std::string(v->text);
+  return true;
+}
+
+bool FastFromPayload(std::string_view text, OrgCreated* out) {
+  FlatJson j;
+  return j.Parse(text) && FastId(j, &out->id) && FastText(j, "uuid", &out->uuid) &&
+         FastText(j, "name", &out->name) && FastText(j, "title", &out->title) &&
+         FastText(j, "description", &out->description) &&
+         FastText(j, "email_address", &out->email_address) && FastText(j, "link", &out->link) &&
+         FastText(j, "role", &out->role) && FastText(j, "created_by", &out->created_by);
+}
+
+bool FastFromPayload(std::string_view text, OrgUpdated* out) {
+  FlatJson j;
+  return j.Parse(text) && FastId(j, &out->id) && FastOptionalText(j, "title", &out->title) &&
+         FastOptionalText(j, "description", &out->description) &&
+         FastOptionalText(j, "email_address", &out->email_address) &&
+         FastOptionalText(j, "link", &out->link);
+}
+
+bool FastFromPayload(std::string_view text, OrgDeleted* out) {
+  FlatJson j;
+  return j.Parse(text) && FastId(j, &out->id) && FastText(j, "name", &out->name);
 }
 
 }  // namespace
@@ -82,6 +135,8 @@ std::string ToPayload(const ApiKeyIssued& e) {
 Status FromPayload(std::string_view text, uint32_t version, OrgCreated* out) {
   json j;
   constexpr auto t = OrgCreated::kType;
+  ORGD_RETURN_IF_ERROR(CheckVersion(version, OrgCreated::kVersion, t));
+  if (version == OrgCreated::kVersion && FastFromPayload(text, out)) return Status::OK();
   ORGD_RETURN_IF_ERROR(Load(text, version, OrgCreated::kVersion, t, &j));
   ORGD_RETURN_IF_ERROR(Field(j, "id", &out->id, t));
   ORGD_RETURN_IF_ERROR(Field(j, "uuid", &out->uuid, t));
@@ -97,6 +152,8 @@ Status FromPayload(std::string_view text, uint32_t version, OrgCreated* out) {
 Status FromPayload(std::string_view text, uint32_t version, OrgUpdated* out) {
   json j;
   constexpr auto t = OrgUpdated::kType;
+  ORGD_RETURN_IF_ERROR(CheckVersion(version, OrgUpdated::kVersion, t));
+  if (version == OrgUpdated::kVersion && FastFromPayload(text, out)) return Status::OK();
   ORGD_RETURN_IF_ERROR(Load(text, version, OrgUpdated::kVersion, t, &j));
   ORGD_RETURN_IF_ERROR(Field(j, "id", &out->id, t));
   ORGD_RETURN_IF_ERROR(OptionalField(j, "title", &out->title, t));
@@ -108,6 +165,8 @@ Status FromPayload(std::string_view text, uint32_t version, OrgUpdated* out) {
 Status FromPayload(std::string_view text, uint32_t version, OrgDeleted* out) {
   json j;
   constexpr auto t = OrgDeleted::kType;
+  ORGD_RETURN_IF_ERROR(CheckVersion(version, OrgDeleted::kVersion, t));
+  if (version == OrgDeleted::kVersion && FastFromPayload(text, out)) return Status::OK();
   ORGD_RETURN_IF_ERROR(Load(text, version, OrgDeleted::kVersion, t, &j));
   ORGD_RETURN_IF_ERROR(Field(j, "id", &out->id, t));
   return Field(j, "name", &out->name, t);

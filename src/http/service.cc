@@ -1,5 +1,7 @@
 #include "src/http/service.h"
 
+#include <spdlog/spdlog.h>
+
 #include <future>
 
 #include "src/commands/writer.h"
@@ -27,6 +29,18 @@ Status Service::Open(ServiceOptions options, std::unique_ptr<Service>* out) {
   s->writer_->Start();
   s->api_ = std::make_unique<Api>(s->store_.get(), s->writer_.get(), options.api);
   s->server_ = std::make_unique<Server>(s->api_.get(), options.server);
+  if (options.control_socket) {
+    EventStore* store = s->store_.get();
+    s->control_ = std::make_unique<ControlSocket>(
+        ControlSocketPath(options.data_dir),
+        [store](std::string_view request) { return HandleControlRequest(store, request); });
+    Status started = s->control_->Start();
+    if (!started.ok()) {
+      spdlog::warn("no control socket, so `orgd backup` cannot reach this server: {}",
+                   started.ToString());
+      s->control_.reset();
+    }
+  }
   *out = std::move(s);
   return Status::OK();
 }
@@ -64,13 +78,15 @@ uint16_t Service::port() const { return server_->port(); }
 Status Service::Close() {
   if (closed_) return Status::OK();
   closed_ = true;
+  control_.reset();  // lets a backup in progress finish
   // Writer first: its last completions are posted into the (stopped) server.
-  writer_->Stop();
+  // Any part may be missing when Open() failed half-way.
+  if (writer_) writer_->Stop();
   server_.reset();
   api_.reset();
   writer_.reset();
   projections_.reset();
-  return store_->Close();
+  return store_ ? store_->Close() : Status::OK();
 }
 
 }  // namespace orgd::http

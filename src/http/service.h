@@ -2,7 +2,9 @@
 //
 //   EventStore -> ProjectionSet (caught up) -> Writer -> Api -> Server
 //
-// Open() brings the parts up in that order; Run() serves until a signal or
+// Open() brings the parts up in that order, and the local control socket in
+// the data directory (control_socket.h: `orgd backup` of a running server);
+// Run() serves until a signal or
 // Stop(); Close() takes them down in reverse (drained server, stopped writer,
 // closed store) and reports whether the store closed cleanly. Used by `orgd
 // serve` and by the HTTP tests, which run a real server on a loopback port.
@@ -16,6 +18,7 @@
 
 #include "src/common/status.h"
 #include "src/http/api.h"
+#include "src/http/control_socket.h"
 #include "src/http/server.h"
 
 namespace orgd {
@@ -32,6 +35,9 @@ struct ServiceOptions {
   ApiOptions api;
   size_t writer_queue = 8192;
   size_t writer_max_batch = 1024;
+  // Serve ControlSocketPath(data_dir). When it cannot be bound (a path too
+  // long for a socket address) the server logs a warning and runs without it.
+  bool control_socket = true;
 };
 
 class Service {
@@ -66,6 +72,7 @@ class Service {
   std::unique_ptr<Writer> writer_;
   std::unique_ptr<Api> api_;
   std::unique_ptr<Server> server_;
+  std::unique_ptr<ControlSocket> control_;
   bool closed_ = false;
 };
 

@@ -14,7 +14,7 @@ std::string HashKey(std::string_view sha256_hex) { return "k" + std::string(sha2
 
 }  // namespace
 
-Status CredentialProjection::Apply(const EventEnvelope& e, ProjectionWriter& w) const {
+Status CredentialProjection::Apply(const EventEnvelope& e, ModelWriter& w) const {
   if (e.type != ApiKeyIssued::kType) return Status::OK();
   ApiKeyIssued k;
   ORGD_RETURN_IF_ERROR(DecodeAs(e, &k));

@@ -26,7 +26,7 @@ class CredentialProjection final : public Projection {
  public:
   static constexpr std::string_view kName = "credentials";
   std::string_view name() const override { return kName; }
-  Status Apply(const EventEnvelope& e, ProjectionWriter& w) const override;
+  Status Apply(const EventEnvelope& e, ModelWriter& w) const override;
 };
 
 class CredentialReader {

@@ -3,7 +3,6 @@
 #include <rocksdb/iterator.h>
 
 #include <charconv>
-#include <nlohmann/json.hpp>
 
 #include "src/common/time_util.h"
 #include "src/events/event_types.h"
@@ -12,7 +11,6 @@
 namespace orgd {
 namespace {
 
-using nlohmann::json;
 using storage::DecodeBE64;
 using storage::EncodeBE64;
 
@@ -22,8 +20,6 @@ constexpr std::string_view kNextIdKey{"\0next_id", 8};
 std::string IdKey(uint64_t id) { return "i" + EncodeBE64(id); }
 std::string NameKey(std::string_view name) { return "n" + std::string(name); }
 std::string UuidKey(std::string_view uuid) { return "u" + std::string(uuid); }
-
-json NullIfEmpty(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 
 Status GetU64(const CfReader& r, std::string_view key, uint64_t* v) {
   std::string s;
@@ -38,7 +34,7 @@ Status GetU64(const CfReader& r, std::string_view key, uint64_t* v) {
   return Status::OK();
 }
 
-void PutOrg(ProjectionWriter& w, const OrgRecord& org) {
+void PutOrg(ModelWriter& w, const OrgRecord& org) {
   w.Put(IdKey(org.id), EncodeBE64(org.version) + OrgToJson(org));
 }
 
@@ -49,7 +45,7 @@ Status LoadOrg(const CfReader& r, uint64_t id, OrgRecord* out) {
   return OrgFromJson(std::string_view(v).substr(8), DecodeBE64(v), out);
 }
 
-Status ApplyCreated(const EventEnvelope& e, ProjectionWriter& w) {
+Status ApplyCreated(const EventEnvelope& e, ModelWriter& w) {
   OrgCreated c;
   ORGD_RETURN_IF_ERROR(DecodeAs(e, &c));
   OrgRecord org{c.id,     c.uuid,       c.name,         c.title,       c.description,
@@ -66,7 +62,7 @@ Status ApplyCreated(const EventEnvelope& e, ProjectionWriter& w) {
   return Status::OK();
 }
 
-Status ApplyUpdated(const EventEnvelope& e, ProjectionWriter& w) {
+Status ApplyUpdated(const EventEnvelope& e, ModelWriter& w) {
   OrgUpdated u;
   ORGD_RETURN_IF_ERROR(DecodeAs(e, &u));
   OrgRecord org;
@@ -83,7 +79,7 @@ Status ApplyUpdated(const EventEnvelope& e, ProjectionWriter& w) {
   return Status::OK();
 }
 
-Status ApplyDeleted(const EventEnvelope& e, ProjectionWriter& w) {
+Status ApplyDeleted(const EventEnvelope& e, ModelWriter& w) {
   OrgDeleted d;
   ORGD_RETURN_IF_ERROR(DecodeAs(e, &d));
   OrgRecord org;
@@ -101,49 +97,7 @@ Status ApplyDeleted(const EventEnvelope& e, ProjectionWriter& w) {
 
 }  // namespace
 
-std::string OrgToJson(const OrgRecord& o) {
-  return json{{"id", o.id},
-              {"uuid", o.uuid},
-              {"name", o.name},
-              {"title", NullIfEmpty(o.title)},
-              {"description", NullIfEmpty(o.description)},
-              {"email_address", NullIfEmpty(o.email_address)},
-              {"link", NullIfEmpty(o.link)},
-              {"role", o.role},
-              {"created_by", o.created_by},
-              {"created_at", FormatIsoMs(o.created_ms)},
-              {"updated_at", FormatIsoMs(o.updated_ms)},
-              {"version", o.version}}
-      .dump();
-}
-
-Status OrgFromJson(std::string_view text, uint64_t version, OrgRecord* out) {
-  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object()) return Status::Corruption("orgs model: record is not JSON");
-  auto text_of = [&](const char* k) {
-    auto it = j.find(k);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-  };
-  auto id = j.find("id");
-  if (id == j.end() || !id->is_number_unsigned()) return Status::Corruption("orgs model: id");
-  out->id = id->get<uint64_t>();
-  out->uuid = text_of("uuid");
-  out->name = text_of("name");
-  out->title = text_of("title");
-  out->description = text_of("description");
-  out->email_address = text_of("email_address");
-  out->link = text_of("link");
-  out->role = text_of("role");
-  out->created_by = text_of("created_by");
-  if (!ParseIsoMs(text_of("created_at"), &out->created_ms) ||
-      !ParseIsoMs(text_of("updated_at"), &out->updated_ms)) {
-    return Status::Corruption("orgs model: timestamps");
-  }
-  out->version = version;
-  return Status::OK();
-}
-
-Status OrgProjection::Apply(const EventEnvelope& e, ProjectionWriter& w) const {
+Status OrgProjection::Apply(const EventEnvelope& e, ModelWriter& w) const {
   if (e.type == OrgCreated::kType) return ApplyCreated(e, w);
   if (e.type == OrgUpdated::kType) return ApplyUpdated(e, w);
   if (e.type == OrgDeleted::kType) return ApplyDeleted(e, w);

@@ -34,15 +34,22 @@ struct OrgRecord {
   uint64_t version = 0;  // the org stream's version: the ETag
 };
 
-// The org as the native API shows it (empty strings as null).
+// The org as the native API shows it (empty strings as null), byte for byte
+// what nlohmann::json writes for it (org_json.cc has fast paths for both).
 std::string OrgToJson(const OrgRecord& org);
 Status OrgFromJson(std::string_view json, uint64_t version, OrgRecord* out);
+
+namespace internal {
+// The plain nlohmann::json codec that the fast paths must match; for tests.
+std::string ReferenceOrgToJsonForTest(const OrgRecord& org);
+Status ReferenceOrgFromJsonForTest(std::string_view json, OrgRecord* out);
+}  // namespace internal
 
 class OrgProjection final : public Projection {
  public:
   static constexpr std::string_view kName = "orgs";
   std::string_view name() const override { return kName; }
-  Status Apply(const EventEnvelope& e, ProjectionWriter& w) const override;
+  Status Apply(const EventEnvelope& e, ModelWriter& w) const override;
 };
 
 // Queries over the orgs model; "r" must outlive the reader.

@@ -91,34 +91,43 @@ Status ProjectionSet::CheckpointOf(size_t i, uint64_t* position) const {
 
 Status ProjectionSet::CatchUp(uint64_t* applied) {
   *applied = 0;
+  for (size_t i = 0; i < projections_.size(); ++i) ORGD_RETURN_IF_ERROR(CatchUpOne(i, applied));
+  return Status::OK();
+}
+
+Status ProjectionSet::CatchUpOne(size_t i, uint64_t* applied) {
   constexpr size_t kEventsPerBatch = 4096;
-  for (size_t i = 0; i < projections_.size(); ++i) {
-    uint64_t from;
-    ORGD_RETURN_IF_ERROR(CheckpointOf(i, &from));
-    if (from >= store_->last_position()) continue;
-    auto it = store_->NewLogIterator(from + 1);
-    auto batch = store_->NewBatch();
-    uint64_t last = from;
-    size_t in_batch = 0;
-    auto flush = [&]() -> Status {
-      batch->Put(cfs_[i], kCheckpointKey, storage::EncodeBE64(last));
-      ORGD_RETURN_IF_ERROR(store_->Commit(batch.get()));
-      batch = store_->NewBatch();
-      in_batch = 0;
-      return Status::OK();
-    };
-    for (; it->Valid(); it->Next()) {
-      EventEnvelope e;
-      ORGD_RETURN_IF_ERROR(it->Decode(&e));
-      ProjectionWriter w(batch.get(), cfs_[i]);
-      ORGD_RETURN_IF_ERROR(projections_[i]->Apply(e, w));
-      last = e.position;
-      ++*applied;
-      if (++in_batch == kEventsPerBatch) ORGD_RETURN_IF_ERROR(flush());
-    }
-    ORGD_RETURN_IF_ERROR(it->status());
-    if (in_batch > 0) ORGD_RETURN_IF_ERROR(flush());
+  StoreCfReader reader(store_, cfs_[i]);
+  uint64_t from;
+  ORGD_RETURN_IF_ERROR(ReadCheckpoint(reader, &from));
+  std::string ignored;
+  Status marked = reader.Get(kRebuildingKey, &ignored);
+  if (!marked.ok() && !marked.IsNotFound()) return marked;
+  if (from >= store_->last_position() && !marked.ok()) return Status::OK();
+  auto it = store_->NewLogIterator(from + 1);
+  auto batch = store_->NewBatch();
+  uint64_t last = from;
+  size_t in_batch = 0;
+  auto flush = [&]() -> Status {
+    batch->Put(cfs_[i], kCheckpointKey, storage::EncodeBE64(last));
+    ORGD_RETURN_IF_ERROR(store_->Commit(batch.get()));
+    batch = store_->NewBatch();
+    in_batch = 0;
+    return Status::OK();
+  };
+  EventEnvelope e;
+  for (; it->Valid(); it->Next()) {
+    ORGD_RETURN_IF_ERROR(it->Decode(&e));
+    ProjectionWriter w(batch.get(), cfs_[i]);
+    ORGD_RETURN_IF_ERROR(projections_[i]->Apply(e, w));
+    last = e.position;
+    ++*applied;
+    if (++in_batch == kEventsPerBatch) ORGD_RETURN_IF_ERROR(flush());
   }
+  ORGD_RETURN_IF_ERROR(it->status());
+  // A model an interrupted rebuild left behind is complete now.
+  if (marked.ok()) batch->Delete(cfs_[i], kRebuildingKey);
+  if (in_batch > 0 || marked.ok()) ORGD_RETURN_IF_ERROR(flush());
   return Status::OK();
 }
 

@@ -48,14 +48,24 @@ class StoreCfReader final : public CfReader {
   rocksdb::ColumnFamilyHandle* const cf_;
 };
 
-// A pending batch over cf, readable and writable. "*batch" must outlive it.
-class ProjectionWriter final : public CfReader {
+// A read model being written: its reads see the writes made through it.
+// Projection::Apply folds events through one. Not shareable.
+class ModelWriter : public CfReader {
+ public:
+  virtual void Put(std::string_view key, std::string_view value) = 0;
+  virtual void Delete(std::string_view key) = 0;
+};
+
+// A pending batch over cf, readable and writable: the live write path, where
+// the model commits with the events. "*batch" must outlive it. (Rebuilds use
+// the cheaper OverlayWriter of overlay_writer.h.)
+class ProjectionWriter final : public ModelWriter {
  public:
   ProjectionWriter(AppendBatch* batch, rocksdb::ColumnFamilyHandle* cf) : batch_(batch), cf_(cf) {}
   Status Get(std::string_view key, std::string* value) const override;
   std::unique_ptr<rocksdb::Iterator> NewIterator() const override;
-  void Put(std::string_view key, std::string_view value) { batch_->Put(cf_, key, value); }
-  void Delete(std::string_view key) { batch_->Delete(cf_, key); }
+  void Put(std::string_view key, std::string_view value) override { batch_->Put(cf_, key, value); }
+  void Delete(std::string_view key) override { batch_->Delete(cf_, key); }
 
  private:
   AppendBatch* const batch_;
@@ -69,7 +79,7 @@ class Projection {
   virtual std::string_view name() const = 0;
   // Folds one event into the read model. Must ignore event types it does not
   // use, and depend only on the event and the model's own state.
-  virtual Status Apply(const EventEnvelope& event, ProjectionWriter& w) const = 0;
+  virtual Status Apply(const EventEnvelope& event, ModelWriter& w) const = 0;
 };
 
 // "proj.<name>". These names are written to disk and should not be changed.
@@ -77,6 +87,10 @@ std::string ColumnFamilyName(std::string_view projection);
 
 // Key holding the last position a projection applied (BE64), in its own family.
 inline constexpr std::string_view kCheckpointKey{"\0checkpoint", 11};
+// Key present while a rebuild of the model is under way (see RebuildInto):
+// written by its first batch, deleted by its last, so a complete model never
+// holds it. Its value is the BE64 log position the rebuild was started at.
+inline constexpr std::string_view kRebuildingKey{"\0rebuilding", 11};
 
 // Every projection orgd runs, in a fixed order.
 std::vector<std::unique_ptr<Projection>> AllProjections();
@@ -96,7 +110,9 @@ class ProjectionSet {
   // Records batch->head().last_position as every projection's checkpoint.
   void Checkpoint(AppendBatch* batch) const;
   // Folds what the log holds past each projection's checkpoint (a new
-  // projection, or a model rebuilt from an older log). Returns events applied.
+  // projection, a model rebuilt from an older log, or one whose rebuild was
+  // interrupted: that one is complete afterwards and loses its
+  // kRebuildingKey). Returns events applied.
   Status CatchUp(uint64_t* applied);
 
   const std::vector<std::unique_ptr<Projection>>& projections() const { return projections_; }
@@ -108,6 +124,7 @@ class ProjectionSet {
   ProjectionSet(EventStore* store, std::vector<std::unique_ptr<Projection>> p,
                 std::vector<rocksdb::ColumnFamilyHandle*> cfs)
       : store_(store), projections_(std::move(p)), cfs_(std::move(cfs)) {}
+  Status CatchUpOne(size_t i, uint64_t* applied);
 
   EventStore* const store_;
   const std::vector<std::unique_ptr<Projection>> projections_;

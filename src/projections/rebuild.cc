@@ -3,6 +3,7 @@
 #include <rocksdb/db.h>
 
 #include "src/common/sha256.h"
+#include "src/projections/overlay_writer.h"
 #include "storage/keys.h"
 
 namespace orgd {
@@ -24,36 +25,89 @@ std::string Printable(rocksdb::Slice s) {
 
 }  // namespace
 
+Status FindInterruptedRebuild(const EventStore& store, const std::string& name,
+                              std::optional<uint64_t>* checkpoint) {
+  checkpoint->reset();
+  auto* cf = store.cf(name);
+  if (cf == nullptr) return Status::OK();
+  StoreCfReader reader(&store, cf);
+  std::string ignored;
+  Status s = reader.Get(kRebuildingKey, &ignored);
+  if (s.IsNotFound()) return Status::OK();
+  ORGD_RETURN_IF_ERROR(s);
+  uint64_t position = 0;
+  ORGD_RETURN_IF_ERROR(ReadCheckpoint(reader, &position));
+  *checkpoint = position;
+  return Status::OK();
+}
+
+namespace {
+
+// The family to fold into, and the position to fold from.
+Status PrepareTarget(EventStore* store, const std::string& target, bool resume,
+                     rocksdb::ColumnFamilyHandle** cf, std::optional<uint64_t>* resumed) {
+  resumed->reset();
+  if (resume) ORGD_RETURN_IF_ERROR(FindInterruptedRebuild(*store, target, resumed));
+  if (*resumed) {
+    *cf = store->cf(target);
+    return Status::OK();
+  }
+  ORGD_RETURN_IF_ERROR(store->DropColumnFamily(target));
+  return store->CreateColumnFamily(target, cf);
+}
+
+}  // namespace
+
 Status RebuildInto(EventStore* store, const Projection& p, const std::string& target_cf,
                    const ProgressFn& progress, size_t events_per_batch) {
-  ORGD_RETURN_IF_ERROR(store->DropColumnFamily(target_cf));
+  RebuildOptions options;
+  options.events_per_batch = events_per_batch;
+  return RebuildInto(store, p, target_cf, progress, options);
+}
+
+Status RebuildInto(EventStore* store, const Projection& p, const std::string& target_cf,
+                   const ProgressFn& progress, const RebuildOptions& options) {
   rocksdb::ColumnFamilyHandle* cf = nullptr;
-  ORGD_RETURN_IF_ERROR(store->CreateColumnFamily(target_cf, &cf));
-  RebuildProgress prog{0, store->last_position()};
-  auto batch = store->NewBatch();
-  uint64_t last = 0;
+  std::optional<uint64_t> resumed;
+  ORGD_RETURN_IF_ERROR(PrepareTarget(store, target_cf, options.resume, &cf, &resumed));
+  const uint64_t from = resumed.value_or(0);
+  RebuildProgress prog{from, store->last_position(), from, 0};
+  OverlayWriter model(store, cf, options.cache_bytes);
+  // Marks the model as under way from the first batch on; a resumed one is marked.
+  bool marked = resumed.has_value();
+  if (!marked) model.Put(kRebuildingKey, storage::EncodeBE64(prog.total));
+  uint64_t last = from;
   size_t in_batch = 0;
-  auto flush = [&]() -> Status {
-    batch->Put(cf, kCheckpointKey, storage::EncodeBE64(last));
-    ORGD_RETURN_IF_ERROR(store->Commit(batch.get()));
-    batch = store->NewBatch();
+  auto flush = [&](bool complete) -> Status {
+    model.Put(kCheckpointKey, storage::EncodeBE64(last));
+    if (complete) model.Delete(kRebuildingKey);
+    // Each batch is atomic, so a lost one only means resuming from an earlier
+    // checkpoint: only the last needs to reach the disk before returning.
+    ORGD_RETURN_IF_ERROR(model.Commit(/*sync=*/complete));
     in_batch = 0;
+    marked = !complete;
+    ++prog.batches;
     if (progress) progress(prog);
     return Status::OK();
   };
-  auto it = store->NewLogIterator(1);
+  EventEnvelope e;
+  auto it = store->NewLogIterator(from + 1);
   for (; it->Valid(); it->Next()) {
-    EventEnvelope e;
     ORGD_RETURN_IF_ERROR(it->Decode(&e));
-    ProjectionWriter w(batch.get(), cf);
-    ORGD_RETURN_IF_ERROR(p.Apply(e, w));
+    ORGD_RETURN_IF_ERROR(p.Apply(e, model));
     last = e.position;
     ++prog.applied;
-    if (++in_batch == events_per_batch) ORGD_RETURN_IF_ERROR(flush());
+    if (++in_batch < options.events_per_batch) continue;
+    ORGD_RETURN_IF_ERROR(flush(false));
+    if (options.stop != nullptr && options.stop->load()) {
+      return Status::Unavailable("the rebuild of " + target_cf + " stopped at position " +
+                                     std::to_string(last) + "; run it again to resume",
+                                 "rebuild_interrupted");
+    }
   }
   ORGD_RETURN_IF_ERROR(it->status());
   // An empty log leaves the model empty, checkpoint included, as a live one.
-  if (in_batch > 0) ORGD_RETURN_IF_ERROR(flush());
+  if (in_batch > 0 || marked) ORGD_RETURN_IF_ERROR(flush(true));
   return Status::OK();
 }
 
