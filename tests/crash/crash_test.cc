@@ -2,12 +2,7 @@
 // SIGKILL at random moments, over several rounds on the same data directory.
 // After each kill the store must hold every write that got a 2xx, with
 // gap-free positions, an intact hash chain and read models equal to a rebuild.
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -19,88 +14,13 @@
 
 #include "src/projections/rebuild.h"
 #include "storage/log_verify.h"
+#include "tests/process_util.h"
 #include "tests/test_util.h"
 
 namespace orgd::test {
 namespace {
 
 constexpr char kAdminKey[] = "sk-crashtestcrashtestcrashtestcrashtest00";
-
-// One blocking HTTP/1.1 connection; enough of a client to write and read small
-// JSON exchanges. Any failure closes it.
-class Connection {
- public:
-  explicit Connection(uint16_t port) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    timeval tv{5, 0};
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) Close();
-  }
-  ~Connection() { Close(); }
-  bool open() const { return fd_ >= 0; }
-
-  // Sends a request; returns the status (0 on any failure) and the body.
-  int Exchange(const std::string& method, const std::string& target, const std::string& body,
-               std::string* reply) {
-    std::string req = method + " " + target + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
-                      kAdminKey + "\r\nContent-Length: " + std::to_string(body.size()) +
-                      "\r\n\r\n" + body;
-    if (!open() || send(fd_, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) {
-      Close();
-      return 0;
-    }
-    return ReadResponse(reply);
-  }
-
- private:
-  int ReadResponse(std::string* body) {
-    size_t header_end;
-    while ((header_end = buf_.find("\r\n\r\n")) == std::string::npos) {
-      if (!Fill()) return 0;
-    }
-    std::string head = buf_.substr(0, header_end);
-    size_t cl = head.find("Content-Length: ");
-    size_t length = cl == std::string::npos ? 0 : std::stoul(head.substr(cl + 16));
-    while (buf_.size() < header_end + 4 + length) {
-      if (!Fill()) return 0;
-    }
-    *body = buf_.substr(header_end + 4, length);
-    buf_.erase(0, header_end + 4 + length);
-    return std::stoi(head.substr(9, 3));
-  }
-  bool Fill() {
-    char tmp[4096];
-    ssize_t n = open() ? recv(fd_, tmp, sizeof tmp, 0) : -1;
-    if (n <= 0) {
-      Close();
-      return false;
-    }
-    buf_.append(tmp, static_cast<size_t>(n));
-    return true;
-  }
-  void Close() {
-    if (fd_ >= 0) close(fd_);
-    fd_ = -1;
-  }
-  int fd_ = -1;
-  std::string buf_;
-};
-
-uint16_t FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
 
 // A write that got a 2xx: the org stream and the version it reported.
 struct Ack {
@@ -110,31 +30,9 @@ struct Ack {
 
 class CrashTest : public ::testing::Test {
  protected:
-  // Starts `orgd serve` on dir_ and waits until /healthz answers.
-  pid_t StartServer(uint16_t port) {
-    pid_t pid = fork();
-    if (pid == 0) {
-      setenv("ORGD_ADMIN_KEY", kAdminKey, 1);
-      setenv("ORGD_LOG_LEVEL", "warn", 1);
-      std::string listen = "127.0.0.1:" + std::to_string(port);
-      freopen("/dev/null", "w", stdout);
-      execl(ORGD_BINARY, ORGD_BINARY, "serve", "--data", dir_.path().c_str(), "--listen",
-            listen.c_str(), "--threads", "2", static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    for (int i = 0; i < 200; ++i) {
-      Connection c(port);
-      std::string body;
-      if (c.open() && c.Exchange("GET", "/healthz", "", &body) == 200) return pid;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    ADD_FAILURE() << "orgd did not start on port " << port;
-    return pid;
-  }
-
   // One client: creates orgs and patches the ones it made until stop.
   void Client(uint16_t port, int round, int id, const std::atomic<bool>& stop) {
-    Connection c(port);
+    HttpClient c(port, kAdminKey);
     std::vector<uint64_t> mine;
     std::mt19937 rng(static_cast<unsigned>(round * 100 + id));
     for (int n = 0; !stop.load() && c.open(); ++n) {
@@ -160,7 +58,7 @@ class CrashTest : public ::testing::Test {
   // Opens the killed server's store and checks everything the test promises.
   void CheckStore() {
     std::unique_ptr<EventStore> store;
-    ASSERT_OK(EventStore::Open(DomainStoreOptions(dir_.path()), &store));
+    ASSERT_OK(EventStore::Open(DomainStoreOptions(data_), &store));
     VerifyReport report;
     ASSERT_OK(VerifyLog(*store, &report));
     EXPECT_EQ(report.problem, "") << "at position " << report.first_bad_position;
@@ -182,6 +80,7 @@ class CrashTest : public ::testing::Test {
   }
 
   TempDir dir_;
+  const std::string data_ = dir_.Sub("data");
   std::mutex mu_;
   std::vector<Ack> acks_;
 };
@@ -191,22 +90,19 @@ TEST_F(CrashTest, AcknowledgedWritesSurviveSigkillAcrossRounds) {
   constexpr int kClients = 8;
   std::mt19937 rng(20261123);
   for (int round = 0; round < kRounds; ++round) {
-    const uint16_t port = FreePort();
-    pid_t pid = StartServer(port);
-    ASSERT_GT(pid, 0);
+    ServerProcess server(ORGD_BINARY, data_, kAdminKey);
+    ASSERT_TRUE(server.Start()) << "orgd did not start in round " << round;
     const size_t acks_before = acks_.size();
     std::atomic<bool> stop{false};
     std::vector<std::thread> clients;
     for (int c = 0; c < kClients; ++c) {
-      clients.emplace_back([&, c] { Client(port, round, c, stop); });
+      clients.emplace_back([&, c] { Client(server.port(), round, c, stop); });
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(150 + rng() % 600));
-    ASSERT_EQ(kill(pid, SIGKILL), 0);
-    int wstatus = 0;
-    waitpid(pid, &wstatus, 0);
+    const int exit_code = server.Kill(SIGKILL);
     stop = true;
     for (auto& t : clients) t.join();
-    EXPECT_TRUE(WIFSIGNALED(wstatus)) << "orgd exited before the kill in round " << round;
+    EXPECT_EQ(exit_code, 128 + SIGKILL) << "orgd exited before the kill in round " << round;
     EXPECT_GT(acks_.size(), acks_before) << "no write was acknowledged in round " << round;
     CheckStore();
     if (HasFatalFailure()) return;
