@@ -231,7 +231,8 @@ Status EventStore::Commit(AppendBatch* batch) {
     // Whatever part of the batch may have reached the disk, the in-memory head
     // must follow the disk, never the failed batch.
     ReloadHead().PermitUncheckedError();
-    return Status::IOError("commit failed: " + s.ToString());
+    return Status::IOError("commit failed: " + s.ToString(),
+                           s.IsNoSpace() ? "no_space" : "write_failed");
   }
   if (batch->events_ > 0) {
     {
@@ -241,6 +242,13 @@ Status EventStore::Commit(AppendBatch* batch) {
     last_position_.store(batch->head_.last_position, std::memory_order_release);
   }
   return Status::OK();
+}
+
+Status EventStore::Resume() {
+  if (options_.read_only) return Status::Unavailable("the store is open read-only");
+  rocksdb::Status s = db_->Resume();
+  if (!s.ok()) return Status::Unavailable("the store is still failing: " + s.ToString(), "recovering");
+  return ReloadHead();
 }
 
 LogHead EventStore::head() const {

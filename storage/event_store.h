@@ -15,7 +15,9 @@
 // for as long as it stays open. When it was the fsync that failed, the batch's
 // bytes may already be in the log file, and the next Open may recover the
 // whole batch (never a part of it). Once the log failed to write, RocksDB
-// refuses every later Commit until the store is closed and opened again.
+// refuses every later Commit until the store is closed and opened again;
+// the one exception is a full disk (Commit's reason "no_space"), from which
+// Resume() recovers once space is free again.
 #pragma once
 
 #include <atomic>
@@ -192,8 +194,17 @@ class EventStore {
 
   // A new empty batch positioned at the end of the committed log.
   std::unique_ptr<AppendBatch> NewBatch();
-  // Writes the batch; see the durability note at the top of this file.
+  // Writes the batch; see the durability note at the top of this file. On
+  // failure an IOError with reason "no_space" (the disk is full) or
+  // "write_failed" (any other failure of a write or an fsync).
   Status Commit(AppendBatch* batch);
+  // After a "no_space" Commit: asks RocksDB to leave its error state (it
+  // flushes its memtables and starts a new write-ahead log). OK once commits
+  // work again; Unavailable (reason "recovering") while RocksDB is still
+  // recovering or the disk is still full. Do not call it after other
+  // failures: after a failed fsync the batch's bytes may sit in the old log,
+  // and only a reopen decides what the log holds.
+  Status Resume();
 
   // --- Reading (any thread) ---
 

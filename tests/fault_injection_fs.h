@@ -1,7 +1,8 @@
-// FaultInjectionFs: a RocksDB FileSystem that fails writes to the write-ahead
-// log while an atomic switch is set (after leveldb's FaultInjectionTestEnv and
-// SpecialEnv). Wrap it with NewCompositeEnv and pass the Env as
-// StoreOptions::env.
+// FaultInjectionFs: a RocksDB FileSystem that fails writes while an atomic
+// switch is set (after leveldb's FaultInjectionTestEnv and SpecialEnv): the
+// write-ahead log's appends or fsyncs with an I/O error, or every file's
+// appends with ENOSPC as on a full disk. Wrap it with NewCompositeEnv and pass
+// the Env as StoreOptions::env (or ServiceOptions::env).
 //
 // Thread safety: the switches may be flipped from any thread while RocksDB
 // uses the file system from its own threads.
@@ -29,7 +30,9 @@ class FaultInjectionFs : public rocksdb::FileSystemWrapper {
   std::atomic<bool> fail_wal_append{false};
   // While set, Sync/Fsync of any WAL file fails after its bytes were written.
   std::atomic<bool> fail_wal_sync{false};
-  // How many WAL operations failed on purpose so far.
+  // While set, Append to any file (log, tables, manifest) fails with ENOSPC.
+  std::atomic<bool> disk_full{false};
+  // How many operations failed on purpose so far.
   std::atomic<int> injected{0};
 
   rocksdb::IOStatus NewWritableFile(const std::string& fname, const rocksdb::FileOptions& opts,
@@ -41,7 +44,7 @@ class FaultInjectionFs : public rocksdb::FileSystemWrapper {
                                       rocksdb::IODebugContext* dbg) override;
 
  private:
-  void MaybeWrap(const std::string& fname, std::unique_ptr<rocksdb::FSWritableFile>* file);
+  void Wrap(const std::string& fname, std::unique_ptr<rocksdb::FSWritableFile>* file);
 };
 
 // A FaultInjectionFs and the Env that routes RocksDB's file I/O through it.

@@ -1,5 +1,7 @@
 #include "src/commands/writer.h"
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 
 #include "src/commands/decide.h"
@@ -7,6 +9,15 @@
 #include "src/projections/org_projection.h"
 
 namespace orgd {
+
+std::string_view WriterStateName(WriterState state) {
+  switch (state) {
+    case WriterState::kHealthy: return "healthy";
+    case WriterState::kRecovering: return "recovering";
+    case WriterState::kReadOnly: return "read_only";
+  }
+  return "unknown";
+}
 
 Writer::Writer(EventStore* store, const ProjectionSet* projections, WriterOptions options)
     : store_(store),
@@ -44,6 +55,10 @@ void Writer::Stop() {
 }
 
 Status Writer::Submit(Command cmd, Completion done) {
+  if (stats_.state.load(std::memory_order_acquire) != WriterState::kHealthy) {
+    stats_.refused.fetch_add(1, std::memory_order_relaxed);
+    return Refusal();
+  }
   MutexLock lock(&mu_);
   if (stopping_) return Status::Unavailable("the server is shutting down", "shutting_down");
   if (queue_.size() >= options_.queue_capacity) {
@@ -57,20 +72,83 @@ Status Writer::Submit(Command cmd, Completion done) {
 
 int64_t Writer::Now() const { return options_.clock ? options_.clock() : NowMs(); }
 
+WriterHealth Writer::health() const {
+  MutexLock lock(&health_mu_);
+  return health_;
+}
+
+Status Writer::Refusal() const {
+  if (stats_.state.load(std::memory_order_acquire) == WriterState::kRecovering) {
+    return Status::Unavailable(
+        "the disk is full, so orgd takes no writes for now; it resumes by itself once there "
+        "is room (reads keep working); retry later",
+        "recovering");
+  }
+  return Status::Unavailable(
+      "the store failed to write, so orgd is read-only until it is restarted (reads keep "
+      "working); see /readyz",
+      "read_only");
+}
+
+void Writer::SetHealth(WriterState state, const Status& cause) {
+  {
+    MutexLock lock(&health_mu_);
+    health_ = WriterHealth{state, std::string(cause.reason()), cause.message(), Now()};
+  }
+  stats_.state.store(state, std::memory_order_release);
+  if (state == WriterState::kHealthy) {
+    spdlog::warn("writer: the store takes writes again");
+  } else {
+    spdlog::error("writer: {} after a failed commit: {}", WriterStateName(state),
+                  cause.ToString());
+  }
+}
+
+bool Writer::WaitForWork() {
+  while (queue_.empty() && !stopping_) {
+    if (stats_.state.load(std::memory_order_relaxed) != WriterState::kRecovering) {
+      cv_.Wait();
+      continue;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= next_recovery_) return true;
+    cv_.WaitFor(next_recovery_ - now);
+  }
+  return false;
+}
+
+void Writer::TryRecover() {
+  Status s = store_->Resume();
+  if (s.ok()) {
+    stats_.recoveries.fetch_add(1, std::memory_order_relaxed);
+    SetHealth(WriterState::kHealthy, Status::OK());
+    return;
+  }
+  recovery_backoff_ = std::min(recovery_backoff_ * 2, options_.recovery_backoff_max);
+  next_recovery_ = std::chrono::steady_clock::now() + recovery_backoff_;
+}
+
 void Writer::Run() {
   std::vector<Pending> batch;
   for (;;) {
+    bool recover;
     {
       MutexLock lock(&mu_);
-      while (queue_.empty() && !stopping_) cv_.Wait();
-      if (queue_.empty() && stopping_) return;
-      Linger();
-      size_t n = std::min(queue_.size(), options_.max_batch);
-      for (size_t i = 0; i < n; ++i) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
+      recover = WaitForWork();
+      if (!recover && queue_.empty()) return;  // stopping
+      if (!recover) {
+        Linger();
+        size_t n = std::min(queue_.size(), options_.max_batch);
+        for (size_t i = 0; i < n; ++i) {
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+        stats_.queue_depth.store(queue_.size(), std::memory_order_relaxed);
       }
-      stats_.queue_depth.store(queue_.size(), std::memory_order_relaxed);
+    }
+    if (recover) {
+      TryRecover();
+      continue;
     }
     ProcessBatch(batch);
     batch.clear();
@@ -89,6 +167,15 @@ void Writer::Linger() {
 }
 
 void Writer::ProcessBatch(std::vector<Pending>& pending) {
+  if (stats_.state.load(std::memory_order_acquire) != WriterState::kHealthy) {
+    // Queued before a failed commit changed the state.
+    stats_.refused.fetch_add(pending.size(), std::memory_order_relaxed);
+    for (auto& p : pending) {
+      p.outcome.error = Refusal();
+      p.done(std::move(p.outcome));
+    }
+    return;
+  }
   auto batch = store_->NewBatch();
   for (auto& p : pending) Stage(p, batch.get());
   if (batch->event_count() > 0) projections_->Checkpoint(batch.get());
@@ -101,7 +188,13 @@ void Writer::ProcessBatch(std::vector<Pending>& pending) {
     stats_.commit_seconds.Observe(std::chrono::duration<double>(last_commit_).count());
     if (!s.ok()) {
       stats_.failed_commits.fetch_add(1, std::memory_order_relaxed);
-      stats_.healthy.store(false, std::memory_order_relaxed);
+      if (s.reason() == "no_space") {
+        recovery_backoff_ = options_.recovery_backoff_min;
+        next_recovery_ = std::chrono::steady_clock::now() + recovery_backoff_;
+        SetHealth(WriterState::kRecovering, s);
+      } else {
+        SetHealth(WriterState::kReadOnly, s);
+      }
       // Every outcome was decided against the batch's pending state (a name
       // taken or a record replayed from an earlier command of this batch),
       // which was never stored: fail every command, refused ones too.
@@ -113,8 +206,6 @@ void Writer::ProcessBatch(std::vector<Pending>& pending) {
             "Idempotency-Key",
             "write_failed");
       }
-    } else {
-      stats_.healthy.store(true, std::memory_order_relaxed);
     }
   }
   last_batch_size_ = pending.size();

@@ -1,5 +1,8 @@
 // Operations endpoints: /healthz, /readyz, /metrics.
+#include <nlohmann/json.hpp>
+
 #include "src/commands/writer.h"
+#include "src/common/time_util.h"
 #include "src/http/api.h"
 #include "storage/event_store.h"
 
@@ -19,13 +22,29 @@ HttpResponse StatusJson(int code, std::string_view status) {
 // Alive: the process answers.
 HttpResponse Api::Healthz() const { return StatusJson(200, "ok"); }
 
-// Ready: worth sending work to. Not while draining, nor while writes fail.
+// Ready: worth sending work to. Not while draining, nor while the writer
+// refuses writes; then the body says why and whether it ends by itself:
+//   {"status":"recovering","reason":"no_space","detail":"...","since":"...",
+//    "reads":"ok","writes":"refused until the disk has room"}
+//   {"status":"read_only", ... "writes":"refused until orgd is restarted"}
 HttpResponse Api::Readyz() const {
   if (draining_.load(std::memory_order_relaxed)) return StatusJson(503, "draining");
-  if (!writer_->stats().healthy.load(std::memory_order_relaxed)) {
-    return StatusJson(503, "write_failing");
+  if (writer_->stats().state.load(std::memory_order_acquire) == WriterState::kHealthy) {
+    return StatusJson(200, "ready");
   }
-  return StatusJson(200, "ready");
+  const WriterHealth h = writer_->health();
+  HttpResponse r;
+  r.status = 503;
+  r.body = nlohmann::json{{"status", WriterStateName(h.state)},
+                          {"reason", h.reason},
+                          {"detail", h.detail},
+                          {"since", FormatIsoMs(h.since_ms)},
+                          {"reads", "ok"},
+                          {"writes", h.state == WriterState::kRecovering
+                                         ? "refused until the disk has room"
+                                         : "refused until orgd is restarted"}}
+               .dump();
+  return r;
 }
 
 HttpResponse Api::Metrics() {
@@ -43,6 +62,16 @@ HttpResponse Api::Metrics() {
   RenderType("orgd_writer_failed_commits_total", "counter", &out);
   RenderSample("orgd_writer_failed_commits_total", "", static_cast<double>(w.failed_commits.load()),
                &out);
+  RenderType("orgd_writer_refused_total", "counter", &out);
+  RenderSample("orgd_writer_refused_total", "", static_cast<double>(w.refused.load()), &out);
+  RenderType("orgd_writer_recoveries_total", "counter", &out);
+  RenderSample("orgd_writer_recoveries_total", "", static_cast<double>(w.recoveries.load()), &out);
+  RenderType("orgd_writer_state", "gauge", &out);
+  const WriterState state = w.state.load();
+  for (WriterState s : {WriterState::kHealthy, WriterState::kRecovering, WriterState::kReadOnly}) {
+    RenderSample("orgd_writer_state", "state=\"" + std::string(WriterStateName(s)) + "\"",
+                 s == state ? 1.0 : 0.0, &out);
+  }
   RenderType("orgd_writer_queue_depth", "gauge", &out);
   RenderSample("orgd_writer_queue_depth", "", static_cast<double>(w.queue_depth.load()), &out);
 

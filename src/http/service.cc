@@ -17,6 +17,7 @@ Status Service::Open(ServiceOptions options, std::unique_ptr<Service>* out) {
   StoreOptions store_options;
   store_options.path = options.data_dir;
   store_options.extra_column_families = AllProjectionColumnFamilies();
+  store_options.env = options.env;
   ORGD_RETURN_IF_ERROR(EventStore::Open(store_options, &s->store_));
   ORGD_RETURN_IF_ERROR(ProjectionSet::Open(s->store_.get(), &s->projections_));
   uint64_t caught_up = 0;
@@ -72,8 +73,10 @@ Result<std::optional<std::string>> Service::Bootstrap(std::optional<std::string>
 
 Status Service::Listen() { return server_->Listen(); }
 void Service::Run() { server_->Run(); }
-void Service::Stop() { server_->Stop(); }
-uint16_t Service::port() const { return server_->port(); }
+void Service::Stop() {
+  if (server_) server_->Stop();
+}
+uint16_t Service::port() const { return server_ ? server_->port() : 0; }
 
 Status Service::Close() {
   if (closed_) return Status::OK();

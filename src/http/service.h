@@ -21,6 +21,10 @@
 #include "src/http/control_socket.h"
 #include "src/http/server.h"
 
+namespace rocksdb {
+class Env;
+}
+
 namespace orgd {
 class EventStore;
 class ProjectionSet;
@@ -38,6 +42,9 @@ struct ServiceOptions {
   // Serve ControlSocketPath(data_dir). When it cannot be bound (a path too
   // long for a socket address) the server logs a warning and runs without it.
   bool control_socket = true;
+  // The store's file environment; nullptr for the default. Tests inject
+  // storage faults here (StoreOptions::env).
+  rocksdb::Env* env = nullptr;
 };
 
 class Service {

@@ -352,7 +352,7 @@ TEST_F(WriterTest, FailedCommitFailsEveryCommandOfItsBatch) {
   ASSERT_OK(path_.projections()->CheckpointOf(0, &checkpoint));
   EXPECT_EQ(checkpoint, 2u);
   EXPECT_EQ(path_.writer()->stats().failed_commits.load(), 1u);
-  EXPECT_FALSE(path_.writer()->stats().healthy.load());
+  EXPECT_EQ(path_.writer()->stats().state.load(), WriterState::kReadOnly);
   ExpectNothingOfTheFailedBatch();
 }
 
@@ -376,7 +376,7 @@ TEST_F(WriterTest, WritesResumeAfterReopenWithoutTheFailedBatch) {
   CommandOutcome retried = Run(WithKey(MakeCreateOrg("doomed-a"), "k", "fp"));
   ASSERT_OK(retried.error);
   EXPECT_FALSE(retried.replayed);  // its idempotency record was never stored
-  EXPECT_TRUE(path_.writer()->stats().healthy.load());
+  EXPECT_EQ(path_.writer()->stats().state.load(), WriterState::kHealthy);
   EXPECT_EQ(path_.last_position(), 4u);
 }
 
