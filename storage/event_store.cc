@@ -146,6 +146,7 @@ Status AppendBatch::LookupIdempotency(std::string_view scope, std::string_view k
     out->status = j.at("status").get<int>();
     out->result = j.at("result").get<std::string>();
     out->position = j.at("position").get<uint64_t>();
+    out->version = j.value("version", uint64_t{0});  // absent in records of older builds
   } catch (const nlohmann::json::exception&) {
     return Status::Corruption("idempotency record");
   }
@@ -157,7 +158,8 @@ void AppendBatch::PutIdempotency(std::string_view scope, std::string_view key,
   nlohmann::json j{{"fingerprint", r.fingerprint},
                    {"status", r.status},
                    {"result", r.result},
-                   {"position", r.position}};
+                   {"position", r.position},
+                   {"version", r.version}};
   Put(store_->idem_cf_, storage::IdempotencyKey(scope, key), j.dump());
 }
 

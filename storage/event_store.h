@@ -78,6 +78,7 @@ struct IdempotencyRecord {
   int status = 0;           // the reply's status
   std::string result;       // the reply's body
   uint64_t position = 0;    // the last event the command appended
+  uint64_t version = 0;     // the ETag the reply carried (0: none)
 };
 
 // The end of the log.

@@ -229,6 +229,7 @@ void Writer::Stage(Pending& p, AppendBatch* batch) {
       out.status = first.status;
       out.body = first.result;
       out.position = first.position;
+      out.version = first.version;
       out.replayed = true;
       return;
     }
@@ -253,7 +254,7 @@ void Writer::Stage(Pending& p, AppendBatch* batch) {
   if (s.ok()) s = RenderResult(d, batch, &out);
   if (s.ok() && !m.idempotency_key.empty()) {
     batch->PutIdempotency(m.actor, m.idempotency_key,
-                          IdempotencyRecord{m.fingerprint, out.status, out.body, out.position});
+                          IdempotencyRecord{m.fingerprint, out.status, out.body, out.position, out.version});
   }
   if (!s.ok()) {
     batch->RollbackToSavePoint();

@@ -67,6 +67,21 @@ Status PageParam(std::string_view query, std::string_view key, size_t def, size_
 
 std::string Quoted(uint64_t version) { return "\"" + std::to_string(version) + "\""; }
 
+// Whether an If-None-Match header names etag (RFC 9110 13.1.2): "*", or a
+// comma-separated list of entity tags compared weakly (W/"3" matches "3").
+bool NoneMatchHits(std::string_view header, std::string_view etag) {
+  while (!header.empty()) {
+    const size_t comma = header.find(',');
+    std::string_view tag = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
+    while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) tag.remove_prefix(1);
+    while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag == "*" || tag == etag) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Status DecodeCreateOrg(std::string_view body, CreateOrg* out) {
@@ -149,7 +164,7 @@ void Api::OnGetOrg(Call call) {
   Status s = OrgReader(reader).FindJson(call.params[0], &version, &r.body);
   if (!s.ok()) return call.reply(ErrorResponse(s));
   std::string etag = Quoted(version);
-  if (auto inm = call.req.Header("If-None-Match"); inm && *inm == etag) {
+  if (auto inm = call.req.Header("If-None-Match"); inm && NoneMatchHits(*inm, etag)) {
     r.status = 304;
     r.body.clear();
   }

@@ -490,6 +490,16 @@ TEST_F(ApiTest, IfNoneMatchWithTheCurrentEtagGets304) {
   EXPECT_EQ(BodyOf(older)["name"], "acme");
 }
 
+TEST_F(ApiTest, IfNoneMatchTakesListsWeakTagsAndStar) {
+  ASSERT_EQ(Create("acme").status, 201);
+  for (const char* hit : {"\"0\", \"1\"", "W/\"1\"", "\"7\",W/\"1\"", "*", " \"1\" "}) {
+    EXPECT_EQ(Call("GET", "/api/v1/orgs/acme", "", {{"If-None-Match", hit}}).status, 304) << hit;
+  }
+  for (const char* miss : {"\"0\", \"2\"", "W/\"2\"", "1", "\"11\"", ""}) {
+    EXPECT_EQ(Call("GET", "/api/v1/orgs/acme", "", {{"If-None-Match", miss}}).status, 200) << miss;
+  }
+}
+
 TEST_F(ApiTest, IdempotencyKeyReplaysTheFirstResultAndAppendsNothing) {
   HttpResponse first = Create("acme", {}, {{"Idempotency-Key", "k-1"}});
   ASSERT_EQ(first.status, 201) << first.body;
@@ -499,6 +509,7 @@ TEST_F(ApiTest, IdempotencyKeyReplaysTheFirstResultAndAppendsNothing) {
   EXPECT_EQ(again.status, 201) << again.body;
   EXPECT_EQ(again.body, first.body);
   EXPECT_EQ(HeaderOf(again, "Idempotent-Replayed"), "true");
+  EXPECT_EQ(HeaderOf(again, "ETag"), "\"1\"");  // the first reply's
   EXPECT_EQ(Position(), after_first);
   HttpResponse deleted = Call("DELETE", "/api/v1/orgs/acme", "", {{"Idempotency-Key", "k-2"}});
   EXPECT_EQ(deleted.status, 204);
