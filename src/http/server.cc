@@ -2,9 +2,11 @@
 #include "src/http/server.h"
 
 #include <atomic>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -14,6 +16,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
@@ -134,6 +137,78 @@ std::optional<HttpResponse> ReadErrorResponse(const beast::error_code& ec) {
   return std::nullopt;  // closed, reset, timed out, cut short: nobody to answer
 }
 
+// The input limits of a request, the same for a socket and for ServeBytes.
+void SetLimits(const ServerOptions& opt, bhttp::request_parser<bhttp::string_body>& parser) {
+  parser.header_limit(static_cast<uint32_t>(opt.header_limit));
+  parser.body_limit(opt.body_limit);
+}
+
+// Beast reads a request whose Transfer-Encoding does not end in chunked as
+// one without a body (or with its Content-Length), and the body's bytes as the
+// next request: a way to smuggle a request past a proxy that frames it the
+// other way. RFC 9112 §6.3 asks for a 400 and a close instead.
+beast::error_code CheckFraming(const bhttp::request_parser<bhttp::string_body>& parser) {
+  const auto& fields = parser.get();
+  if (!parser.chunked() && fields.find(bhttp::field::transfer_encoding) != fields.end()) {
+    return bhttp::error::bad_transfer_encoding;
+  }
+  return {};
+}
+
+// Bounded: a pipelining client cannot make it grow past one full request.
+beast::flat_buffer ReadBuffer(const ServerOptions& opt) {
+  return beast::flat_buffer(opt.header_limit + opt.body_limit + 64 * 1024);
+}
+
+// A connection without a socket, for ServeBytes: reads hand out the input and
+// then end of stream, writes are collected. A Beast SyncReadStream and
+// SyncWriteStream; not shareable.
+class ByteStream {
+ public:
+  explicit ByteStream(std::string_view input) : input_(input) {}
+
+  template <typename MutableBuffers>
+  size_t read_some(const MutableBuffers& buffers, beast::error_code& ec) {
+    ec = {};
+    if (input_.empty()) {
+      ec = net::error::eof;
+      return 0;
+    }
+    size_t n = net::buffer_copy(buffers, net::buffer(input_.data(), input_.size()));
+    input_.remove_prefix(n);
+    return n;
+  }
+  template <typename MutableBuffers>
+  size_t read_some(const MutableBuffers& buffers) {
+    beast::error_code ec;
+    size_t n = read_some(buffers, ec);
+    if (ec) throw beast::system_error(ec);
+    return n;
+  }
+  template <typename ConstBuffers>
+  size_t write_some(const ConstBuffers& buffers, beast::error_code& ec) {
+    ec = {};
+    size_t n = 0;
+    for (net::const_buffer b : beast::buffers_range_ref(buffers)) {
+      written_.append(static_cast<const char*>(b.data()), b.size());
+      n += b.size();
+    }
+    return n;
+  }
+  template <typename ConstBuffers>
+  size_t write_some(const ConstBuffers& buffers) {
+    beast::error_code ec;  // a write into memory cannot fail
+    return write_some(buffers, ec);
+  }
+
+  // What was written since the last call.
+  std::string TakeWritten() { return std::exchange(written_, std::string()); }
+
+ private:
+  std::string_view input_;  // not yet read
+  std::string written_;
+};
+
 }  // namespace
 
 std::vector<std::unique_ptr<net::io_context>> MakeContexts(int n) {
@@ -152,6 +227,10 @@ struct Server::Impl {
   // Reads one request into parser; the error, if any.
   net::awaitable<beast::error_code> ReadRequest(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                                 bhttp::request_parser<bhttp::string_body>& parser);
+  // Ends the stream after the last reply, then reads and drops what the
+  // client still sends (at most max_bytes, for at most limit) before closing.
+  net::awaitable<void> LingeringClose(beast::tcp_stream& stream, size_t max_bytes,
+                                      std::chrono::milliseconds limit);
   void BeginDrain();
 
   Api* const api;
@@ -273,17 +352,45 @@ net::awaitable<void> Server::Impl::Refuse(beast::tcp_stream stream) {
                      false);
   stream.expires_after(std::chrono::seconds(1));
   co_await bhttp::async_write(stream, res, kUseTuple);
+  // Not counted among the connections, so it must not linger; but a request
+  // that has arrived already is dropped, so that the close does not reset
+  // the connection under a client that sent one at once (see LingeringClose).
+  tcp::socket& socket = stream.socket();
   beast::error_code ec;
-  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+  socket.shutdown(tcp::socket::shutdown_send, ec);
+  char sink[4096];
+  size_t dropped = 0;
+  while (!ec && dropped < opt.header_limit && socket.available(ec) > 0) {
+    dropped += socket.read_some(net::buffer(sink), ec);
+  }
+}
+
+net::awaitable<void> Server::Impl::LingeringClose(beast::tcp_stream& stream, size_t max_bytes,
+                                                  std::chrono::milliseconds limit) {
+  // Closing a socket with unread input resets the connection, and a client
+  // still sending (a request refused after its head, or requests pipelined
+  // behind the last reply) would see the reset, not the reply, or lose the
+  // reply with it (RFC 9112 §9.6). So the server half-closes and drops the
+  // rest, within bounds, so that no client can hold the connection this way.
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (ec) co_return;  // already closed (a timeout) or reset
+  stream.expires_after(limit);
+  char sink[4096];
+  for (size_t dropped = 0; dropped < max_bytes;) {
+    auto [rec, n] = co_await stream.async_read_some(net::buffer(sink), kUseTuple);
+    if (rec) break;  // the client's end of stream, a reset, or the limit
+    dropped += n;
+  }
 }
 
 net::awaitable<beast::error_code> Server::Impl::ReadRequest(
     beast::tcp_stream& stream, beast::flat_buffer& buffer,
     bhttp::request_parser<bhttp::string_body>& parser) {
-  parser.header_limit(static_cast<uint32_t>(opt.header_limit));
-  parser.body_limit(opt.body_limit);
+  SetLimits(opt, parser);
   stream.expires_after(opt.idle_timeout);
   auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kUseTuple);
+  if (!ec) ec = CheckFraming(parser);
   if (!ec && !parser.is_done()) {
     stream.expires_after(opt.read_timeout);
     std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser, kUseTuple);
@@ -296,8 +403,7 @@ net::awaitable<void> Server::Impl::Session(beast::tcp_stream stream) {
     ConnectionStats& stats;
     ~OpenGuard() { --stats.open; }
   } guard{api->connection_stats()};
-  // Bounded: a pipelining client cannot make it grow past one full request.
-  beast::flat_buffer buffer(opt.header_limit + opt.body_limit + 64 * 1024);
+  beast::flat_buffer buffer = ReadBuffer(opt);
   for (;;) {
     bhttp::request_parser<bhttp::string_body> parser;
     beast::error_code ec = co_await ReadRequest(stream, buffer, parser);
@@ -321,8 +427,45 @@ net::awaitable<void> Server::Impl::Session(beast::tcp_stream stream) {
     --in_flight;
     if (wec || !keep_alive) break;
   }
-  beast::error_code ec;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  // Bounded as reading a request is: one full request's bytes, in the read timeout.
+  co_await LingeringClose(stream, buffer.max_size(), opt.read_timeout);
+}
+
+std::vector<std::string> ServeBytes(Api* api, std::string_view bytes, const ServerOptions& options) {
+  ByteStream stream(bytes);
+  beast::flat_buffer buffer = ReadBuffer(options);
+  std::vector<std::string> responses;
+  for (;;) {
+    // As Session and ReadRequest, with blocking reads of the bytes.
+    bhttp::request_parser<bhttp::string_body> parser;
+    SetLimits(options, parser);
+    beast::error_code ec;
+    bhttp::read_header(stream, buffer, parser, ec);
+    if (!ec) ec = CheckFraming(parser);
+    if (!ec && !parser.is_done()) bhttp::read(stream, buffer, parser, ec);
+    if (ec) {
+      if (auto res = ReadErrorResponse(ec)) {
+        api->Observe("unread", "other", res->status, 0);
+        bhttp::write(stream, ToBeast(std::move(*res), 11, false), ec);
+        responses.push_back(stream.TakeWritten());
+      }
+      break;
+    }
+    bhttp::request<bhttp::string_body> beast_req = parser.release();
+    const unsigned version = beast_req.version();
+    bool keep_alive = beast_req.keep_alive();
+    // The reply of a write comes from the writer thread, after Handle returned.
+    auto done = std::make_shared<std::promise<HttpResponse>>();
+    std::future<HttpResponse> reply = done->get_future();
+    api->Handle(FromBeast(std::move(beast_req)),
+                [done](HttpResponse r) { done->set_value(std::move(r)); });
+    HttpResponse res = reply.get();
+    keep_alive = keep_alive && !res.close;
+    bhttp::write(stream, ToBeast(std::move(res), version, keep_alive), ec);
+    responses.push_back(stream.TakeWritten());
+    if (!keep_alive) break;
+  }
+  return responses;
 }
 
 }  // namespace orgd::http

@@ -14,6 +14,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "src/common/status.h"
 
@@ -58,5 +60,16 @@ class Server {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Serves the bytes one connection delivers, without a socket: reads requests
+// from bytes as a session reads them from its socket (the same Beast parser,
+// the limits of options, the same replies to unreadable requests), passes
+// each to api->Handle, waits for its reply, and returns the serialized
+// responses in order. Stops where a session would close the connection: after
+// a read error, after a reply without keep-alive, or at the end of bytes.
+// Timeouts, the connection cap and the drain do not apply. For the request-
+// path fuzzer (tests/fuzz). Safe from any thread, as Api::Handle is.
+std::vector<std::string> ServeBytes(Api* api, std::string_view bytes,
+                                    const ServerOptions& options = {});
 
 }  // namespace orgd::http
