@@ -153,13 +153,14 @@ ServerProcess::ServerProcess(std::string binary, std::string data_dir, std::stri
 
 ServerProcess::~ServerProcess() { Stop(); }
 
-bool ServerProcess::Start() {
+bool ServerProcess::Start(const std::vector<std::string>& extra_args) {
   port_ = FreePort();
+  std::vector<std::string> args = {"serve", "--data", data_dir_, "--threads", "2",
+                                   "--listen", "127.0.0.1:" + std::to_string(port_)};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
   pid_ = fork();
   if (pid_ == 0) {
-    const std::string listen = "127.0.0.1:" + std::to_string(port_);
-    Exec(binary_, {"serve", "--data", data_dir_, "--listen", listen, "--threads", "2"},
-         {{"ORGD_ADMIN_KEY", admin_key_}, {"ORGD_LOG_LEVEL", "warn"}}, "/dev/null",
+    Exec(binary_, args, {{"ORGD_ADMIN_KEY", admin_key_}, {"ORGD_LOG_LEVEL", "warn"}}, "/dev/null",
          data_dir_ + ".stderr");
   }
   for (int i = 0; i < 200; ++i) {

@@ -67,12 +67,15 @@ class ServerProcess {
 
   // Starts it on a free port (a new one each time) and waits until /healthz
   // answers; false if it does not. Its stderr goes to data_dir + ".stderr".
-  bool Start();
+  // extra_args follow the default serve options (as --idle-timeout-ms 500).
+  bool Start(const std::vector<std::string>& extra_args = {});
   // SIGTERM and wait; the exit code (128 + signal when killed).
   int Stop() { return Kill(SIGTERM); }
   // Sends sig and waits; the exit code as Stop's. -1 when it is not running.
   int Kill(int sig);
   uint16_t port() const { return port_; }
+  // The server's process id; -1 when it is not running.
+  pid_t pid() const { return pid_; }
   const std::string& admin_key() const { return admin_key_; }
 
  private:

@@ -6,3 +6,11 @@ orgd_test(NAME http_api_test
 orgd_test(NAME http_server_test
   SOURCES http/server_test.cc http/raw_client.cc
   LIBS orgd_http)
+
+# Hostile clients, against a server in the test and against `orgd serve`
+# (whose memory and descriptors the test watches).
+orgd_test(NAME http_hostile_client_test
+  SOURCES http/hostile_client_test.cc http/raw_client.cc
+  LIBS orgd_http orgd_process_test_util)
+target_compile_definitions(http_hostile_client_test PRIVATE ORGD_BINARY="$<TARGET_FILE:orgd>")
+add_dependencies(http_hostile_client_test orgd)

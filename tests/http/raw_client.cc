@@ -91,6 +91,16 @@ void RawClient::Close() {
   buffer_.clear();
 }
 
+bool RawClient::ShutdownSend() { return fd_ >= 0 && ::shutdown(fd_, SHUT_WR) == 0; }
+
+void RawClient::Abort() {
+  if (fd_ < 0) return;
+  // A zero linger time makes close() discard what is unsent and reset.
+  linger reset{1, 0};
+  ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+  Close();
+}
+
 bool RawClient::Connect(uint16_t port) {
   Close();
   fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

@@ -53,6 +53,10 @@ class RawClient {
   // True when the server closes the connection (EOF or reset) within timeout
   // without sending more bytes.
   bool WaitClosed(std::chrono::milliseconds timeout = kWait);
+  // Half-closes: sends end of stream (a FIN), and replies can still be read.
+  bool ShutdownSend();
+  // Closes with a reset (an RST), as a crashed or killed client does.
+  void Abort();
   void Close();
 
  private:
