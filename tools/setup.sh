@@ -7,7 +7,8 @@
 #   tools/setup.sh build   only build (Release-with-debug-info, in ./build)
 #
 # Environment: ORGD_LISTEN (default 127.0.0.1:8080), ORGD_DATA (default ./data),
-# ORGD_ADMIN_KEY (first start only), JOBS (default: cores).
+# ORGD_ADMIN_KEY (first start only), JOBS (default: cores), FUZZ_SECONDS (test:
+# each fuzz target's run, default 60).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -20,6 +21,9 @@ PACKAGES=(
   libboost1.81-dev librocksdb-dev nlohmann-json3-dev libspdlog-dev
   libsodium-dev libssl-dev libgtest-dev libgmock-dev
 )
+# For the fuzzing stage of `test` only: clang, its libFuzzer and sanitizer
+# runtimes, and llvm-symbolizer for readable reports.
+FUZZ_PACKAGES=(clang libclang-rt-14-dev llvm-14)
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
@@ -73,6 +77,13 @@ case "$cmd" in
     build build-tsan -DORGD_BUILD_TESTS=ON -DORGD_WITH_TSAN=ON
     TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$ROOT/tests/tsan.supp \
       ctest --test-dir build-tsan --output-on-failure -j "$JOBS" -R 'Writer|EventLog|Server|Api|ConnectionLimit|IdleTimeout'
+    echo "== fuzzing (${FUZZ_SECONDS:-60} s per target under ASan+UBSan)"
+    install_packages "${FUZZ_PACKAGES[@]}"
+    # Only the fuzzers and the libraries they need (docs/reliability.md).
+    cmake -S "$ROOT" -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DCMAKE_CXX_COMPILER=clang++ -DORGD_FUZZ=ON -DORGD_BUILD_TESTS=OFF >/dev/null
+    ninja -C build-fuzz -j "$JOBS" fuzzers
+    tests/fuzz/run_fuzzers.sh build-fuzz
     ;;
   *)
     sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'

@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <limits>
+#include <type_traits>
+
 #include "src/common/json_util.h"
 
 namespace orgd {
@@ -28,16 +31,35 @@ Status Load(std::string_view text, uint32_t version, uint32_t current, std::stri
   return Status::OK();
 }
 
-// Copies a field, reporting a schema mismatch as Corruption instead of throwing.
+// Whether v holds a T exactly. nlohmann's get<T>() would convert any number,
+// and even a bool, to an integer type, and a float out of the type's range
+// (such as an integer too long for 64 bits, which nlohmann parses as a float)
+// is undefined behaviour there: integers come only from JSON integers in range.
+template <typename T>
+bool Holds(const json& v) {
+  if constexpr (std::is_same_v<T, bool>) {
+    return v.is_boolean();
+  } else if constexpr (std::is_same_v<T, uint64_t>) {
+    return v.is_number_unsigned();
+  } else if constexpr (std::is_same_v<T, int64_t>) {
+    return v.is_number_integer() &&
+           (!v.is_number_unsigned() ||
+            v.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()));
+  } else {
+    static_assert(std::is_same_v<T, std::string>, "a payload field type without a check");
+    return v.is_string();
+  }
+}
+
+// Copies a field, reporting a schema mismatch as Corruption.
 template <typename T>
 Status Field(const json& j, const char* key, T* out, std::string_view type) {
   auto it = j.find(key);
   if (it == j.end()) return Status::Corruption(std::string(type) + " lacks " + key);
-  try {
-    *out = it->get<T>();
-  } catch (const json::exception&) {
+  if (!Holds<T>(*it)) {
     return Status::Corruption(std::string(type) + "." + key + " has the wrong type");
   }
+  *out = it->get<T>();
   return Status::OK();
 }
 

@@ -1,0 +1,41 @@
+// The authorization target: Authorization header values -> API keys.
+#include <functional>
+
+#include "src/http/auth.h"
+#include "src/http/message.h"
+#include "tests/fuzz/fuzz_targets.h"
+
+namespace orgd::fuzz {
+
+void Authorization(std::string_view input) {
+  std::string_view key;
+  Status s = http::ParseBearer(input, &key);
+  if (!s.ok()) {
+    Expect(s.IsUnauthenticated() && s.reason() == "bad_authorization",
+           "a refused header is a 401 bad_authorization", s.ToString());
+    return;
+  }
+  constexpr std::string_view kScheme = "Bearer ";
+  Expect(input.size() > kScheme.size() &&
+             http::EqualsIgnoreCase(input.substr(0, kScheme.size()), kScheme),
+         "an accepted header starts with the Bearer scheme");
+  // The key is a view into the header, after the scheme.
+  std::less_equal<const char*> le;
+  Expect(le(input.data() + kScheme.size(), key.data()) &&
+             le(key.data() + key.size(), input.data() + input.size()),
+         "the key lies inside the header, after the scheme");
+  Expect(!key.empty() && key.size() <= http::kMaxCredentialBytes,
+         "the key has 1 to kMaxCredentialBytes bytes");
+  for (char c : key) {
+    Expect(c > ' ' && c <= '~', "the key is visible ASCII", key);
+  }
+  // Only spaces surround the key.
+  for (char c : input.substr(kScheme.size(), key.data() - input.data() - kScheme.size())) {
+    Expect(c == ' ', "only spaces come between the scheme and the key");
+  }
+  for (char c : input.substr(key.data() + key.size() - input.data())) {
+    Expect(c == ' ', "only spaces follow the key");
+  }
+}
+
+}  // namespace orgd::fuzz
