@@ -19,7 +19,8 @@
 # models equal a rebuild from the log) on the data directory. RESULTS gets
 # soak.csv (a row per sample), soak.txt (orgd-soak's output), summary.txt (the
 # run's settings, load average before and after, the summary and every
-# check), orgd.log (the server's stderr) and the verify outputs.
+# check), orgd.log (the server's stderr), rocksdb.LOG (the store's own log:
+# flushes and compactions) and the verify outputs.
 #
 # Exit status: 0 when orgd-soak passed (see orgd-soak --help) and every check
 # after it did; 1 otherwise.
@@ -87,6 +88,7 @@ wait "$PID" || SERVER_RC=$?
 PID=
 kill "$WATCHDOG" 2>/dev/null || true
 cp "$T/orgd.err" "$RESULTS/orgd.log"
+cp "$T/data/LOG" "$RESULTS/rocksdb.LOG" 2>/dev/null || true  # flushes and compactions
 
 REPLAY_RC=0
 "$BIN/orgd-replay" verify --data "$T/data" >"$RESULTS/replay-verify.txt" 2>&1 || REPLAY_RC=$?
@@ -104,7 +106,8 @@ FAILED=0
   check "orgd-soak (no unexpected reply, flat memory)" "$SOAK_RC"
   check "orgd stopped cleanly on SIGTERM" "$SERVER_RC"
   check "orgd-replay verify: $(tail -1 "$RESULTS/replay-verify.txt")" "$REPLAY_RC"
-  check "orgd-rebuild --verify: $(tail -1 "$RESULTS/rebuild-verify.txt")" "$REBUILD_RC"
+  MODELS=$(grep -c 'equals the live one' "$RESULTS/rebuild-verify.txt" || true)
+  check "orgd-rebuild --verify: $MODELS read models equal a rebuild from the log" "$REBUILD_RC"
 } >>"$RESULTS/summary.txt"
 echo
 cat "$RESULTS/summary.txt"
