@@ -31,10 +31,11 @@ Status Load(std::string_view text, uint32_t version, uint32_t current, std::stri
   return Status::OK();
 }
 
-// Whether v holds a T exactly. nlohmann's get<T>() would convert any number,
-// and even a bool, to an integer type, and a float out of the type's range
-// (such as an integer too long for 64 bits, which nlohmann parses as a float)
-// is undefined behaviour there: integers come only from JSON integers in range.
+// Whether v holds a T exactly. nlohmann's get<T>() would convert any number
+// to an integer type (-1 wraps around, 2.5 becomes 2), and a float out of the
+// type's range (such as an integer too long for 64 bits, which nlohmann parses
+// as a float) is undefined behaviour there: integers come only from JSON
+// integers in range.
 template <typename T>
 bool Holds(const json& v) {
   if constexpr (std::is_same_v<T, bool>) {

@@ -431,7 +431,8 @@ net::awaitable<void> Server::Impl::Session(beast::tcp_stream stream) {
   co_await LingeringClose(stream, buffer.max_size(), opt.read_timeout);
 }
 
-std::vector<std::string> ServeBytes(Api* api, std::string_view bytes, const ServerOptions& options) {
+std::vector<std::string> ServeBytes(Api* api, std::string_view bytes,
+                                    const ServerOptions& options) {
   ByteStream stream(bytes);
   beast::flat_buffer buffer = ReadBuffer(options);
   std::vector<std::string> responses;
