@@ -28,9 +28,9 @@
 #include <string_view>
 #include <vector>
 
-#include "src/common/status.h"
-#include "src/common/thread_annotations.h"
-#include "src/events/envelope.h"
+#include "common/status.h"
+#include "common/thread_annotations.h"
+#include "storage/log/record.h"
 
 namespace rocksdb {
 class Cache;

@@ -1,6 +1,6 @@
 #include "storage/log_stats.h"
 
-#include "src/common/time_util.h"
+#include "common/time_util.h"
 #include "storage/event_store.h"
 
 namespace orgd {

@@ -10,7 +10,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "src/common/status.h"
+#include "common/status.h"
 
 namespace orgd {
 

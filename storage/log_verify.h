@@ -11,8 +11,8 @@
 #include <functional>
 #include <string>
 
-#include "src/common/sha256.h"
-#include "src/common/status.h"
+#include "common/sha256.h"
+#include "common/status.h"
 
 namespace orgd {
 

@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <string>
 
-#include "src/common/status.h"
+#include "common/status.h"
 
 namespace orgd {
 

@@ -6,8 +6,8 @@
 #include <stdexcept>
 #include <vector>
 
-#include "src/common/random.h"
-#include "src/projections/org_projection.h"
+#include "common/random.h"
+#include "src/projections/orgs/org_projection.h"
 
 namespace orgd::test {
 

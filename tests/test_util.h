@@ -14,10 +14,10 @@
 #include <optional>
 #include <string>
 
-#include "src/commands/command.h"
-#include "src/commands/writer.h"
-#include "src/common/status.h"
-#include "src/projections/projection.h"
+#include "src/commands/core/command.h"
+#include "src/commands/core/writer.h"
+#include "common/status.h"
+#include "src/projections/core/projection.h"
 #include "storage/event_store.h"
 
 namespace rocksdb {

@@ -23,11 +23,11 @@
 #include <string_view>
 #include <vector>
 
-#include "src/common/random.h"
-#include "src/common/sha256.h"
-#include "src/common/time_util.h"
+#include "common/random.h"
+#include "common/sha256.h"
+#include "common/time_util.h"
 #include "src/events/event_types.h"
-#include "src/projections/projection.h"
+#include "src/projections/core/projection.h"
 #include "storage/event_store.h"
 
 namespace {

@@ -18,8 +18,8 @@
 #include <string_view>
 #include <vector>
 
-#include "src/projections/projection.h"
-#include "src/projections/rebuild.h"
+#include "src/projections/core/projection.h"
+#include "src/projections/core/rebuild.h"
 
 namespace {
 

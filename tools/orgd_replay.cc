@@ -14,9 +14,9 @@
 #include <string_view>
 #include <vector>
 
-#include "src/common/time_util.h"
-#include "src/projections/projection.h"
-#include "src/projections/rebuild.h"
+#include "common/time_util.h"
+#include "src/projections/core/projection.h"
+#include "src/projections/core/rebuild.h"
 #include "storage/event_store.h"
 #include "storage/log_stats.h"
 #include "storage/log_verify.h"

@@ -5,7 +5,7 @@
 #include <limits>
 #include <type_traits>
 
-#include "src/common/json_util.h"
+#include "common/json_util.h"
 
 namespace orgd {
 namespace {

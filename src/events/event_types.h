@@ -12,8 +12,8 @@
 #include <string>
 #include <string_view>
 
-#include "src/common/status.h"
-#include "src/events/envelope.h"
+#include "common/status.h"
+#include "storage/log/record.h"
 
 namespace orgd {
 

@@ -24,7 +24,7 @@
 #include <string_view>
 #include <thread>
 
-#include "src/common/status.h"
+#include "common/status.h"
 
 namespace orgd {
 class EventStore;

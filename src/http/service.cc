@@ -4,10 +4,10 @@
 
 #include <future>
 
-#include "src/commands/writer.h"
-#include "src/common/random.h"
-#include "src/common/sha256.h"
-#include "src/projections/credential_projection.h"
+#include "src/commands/core/writer.h"
+#include "common/random.h"
+#include "common/sha256.h"
+#include "src/projections/credentials/credential_projection.h"
 #include "storage/event_store.h"
 
 namespace orgd::http {

@@ -16,10 +16,10 @@
 #include <optional>
 #include <string>
 
-#include "src/common/status.h"
-#include "src/http/api.h"
+#include "common/status.h"
+#include "src/http/core/api.h"
 #include "src/http/control_socket.h"
-#include "src/http/server.h"
+#include "src/http/core/server.h"
 
 namespace rocksdb {
 class Env;

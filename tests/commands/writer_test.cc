@@ -1,4 +1,4 @@
-#include "src/commands/writer.h"
+#include "src/commands/core/writer.h"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "src/projections/org_projection.h"
+#include "src/projections/orgs/org_projection.h"
 #include "tests/fault_injection_fs.h"
 #include "tests/test_util.h"
 

@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "src/projections/rebuild.h"
+#include "src/projections/core/rebuild.h"
 #include "storage/log_verify.h"
 #include "tests/process_util.h"
 #include "tests/test_util.h"

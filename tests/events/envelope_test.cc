@@ -1,4 +1,4 @@
-#include "src/events/envelope.h"
+#include "storage/log/record.h"
 
 #include <gtest/gtest.h>
 

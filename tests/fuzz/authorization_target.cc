@@ -1,8 +1,8 @@
 // The authorization target: Authorization header values -> API keys.
 #include <functional>
 
-#include "src/http/auth.h"
-#include "src/http/message.h"
+#include "src/http/core/auth.h"
+#include "src/http/core/message.h"
 #include "tests/fuzz/fuzz_targets.h"
 
 namespace orgd::fuzz {

@@ -4,8 +4,8 @@
 #include <cstring>
 #include <string>
 
-#include "src/common/json_util.h"
-#include "src/events/envelope.h"
+#include "common/json_util.h"
+#include "storage/log/record.h"
 #include "src/events/event_types.h"
 #include "tests/fuzz/fuzz_targets.h"
 

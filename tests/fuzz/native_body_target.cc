@@ -4,8 +4,8 @@
 #include <optional>
 #include <string>
 
-#include "src/commands/command.h"
-#include "src/http/api.h"
+#include "src/commands/core/command.h"
+#include "src/http/core/api.h"
 #include "tests/fuzz/fuzz_targets.h"
 
 namespace orgd::fuzz {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "src/http/server.h"
+#include "src/http/core/server.h"
 #include "src/http/service.h"
 #include "tests/fuzz/fuzz_targets.h"
 

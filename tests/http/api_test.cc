@@ -1,4 +1,4 @@
-#include "src/http/api.h"
+#include "src/http/core/api.h"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "src/commands/command.h"
+#include "src/commands/core/command.h"
 #include "src/http/service.h"
 #include "storage/event_store.h"
 #include "tests/test_util.h"

@@ -10,7 +10,7 @@
 // Framing attacks that server_test.cc already covers (two Content-Lengths,
 // Content-Length with Transfer-Encoding, oversized headers and bodies,
 // garbage request lines) are not repeated here.
-#include "src/http/server.h"
+#include "src/http/core/server.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "src/http/server.h"
+#include "src/http/core/server.h"
 
 #include <gtest/gtest.h>
 
@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include "src/commands/writer.h"
+#include "src/commands/core/writer.h"
 #include "src/http/service.h"
 #include "storage/event_store.h"
 #include "tests/http/raw_client.h"

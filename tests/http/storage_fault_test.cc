@@ -22,9 +22,9 @@
 #include <thread>
 #include <vector>
 
-#include "src/commands/writer.h"
+#include "src/commands/core/writer.h"
 #include "src/http/service.h"
-#include "src/projections/rebuild.h"
+#include "src/projections/core/rebuild.h"
 #include "storage/event_store.h"
 #include "storage/log_verify.h"
 #include "tests/fault_injection_fs.h"

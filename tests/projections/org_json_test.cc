@@ -7,9 +7,9 @@
 #include <ctime>
 #include <random>
 
-#include "src/common/time_util.h"
+#include "common/time_util.h"
 #include "src/events/event_types.h"
-#include "src/projections/org_projection.h"
+#include "src/projections/orgs/org_projection.h"
 
 namespace orgd {
 namespace {

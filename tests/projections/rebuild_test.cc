@@ -1,4 +1,4 @@
-#include "src/projections/rebuild.h"
+#include "src/projections/core/rebuild.h"
 
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "src/common/sha256.h"
-#include "src/projections/org_projection.h"
+#include "common/sha256.h"
+#include "src/projections/orgs/org_projection.h"
 #include "tests/test_util.h"
 
 namespace orgd {

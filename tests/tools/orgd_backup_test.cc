@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "src/http/control_socket.h"
-#include "src/projections/rebuild.h"
+#include "src/projections/core/rebuild.h"
 #include "storage/event_store.h"
 #include "storage/log_verify.h"
 #include "tests/test_util.h"

@@ -8,8 +8,8 @@
 #include <future>
 #include <map>
 
-#include "src/projections/org_projection.h"
-#include "src/projections/rebuild.h"
+#include "src/projections/orgs/org_projection.h"
+#include "src/projections/core/rebuild.h"
 #include "storage/event_store.h"
 #include "tests/test_util.h"
 #include "tests/process_util.h"

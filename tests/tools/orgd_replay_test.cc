@@ -9,8 +9,8 @@
 #include <set>
 #include <sstream>
 
-#include "src/common/time_util.h"
-#include "src/projections/org_projection.h"
+#include "common/time_util.h"
+#include "src/projections/orgs/org_projection.h"
 #include "storage/event_store.h"
 #include "storage/keys.h"
 #include "tests/test_util.h"

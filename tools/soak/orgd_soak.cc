@@ -36,7 +36,7 @@
 #include <thread>
 #include <vector>
 
-#include "src/common/thread_annotations.h"
+#include "common/thread_annotations.h"
 #include "tools/soak/soak_client.h"
 #include "tools/soak/soak_mix.h"
 #include "tools/soak/soak_stats.h"

@@ -1,0 +1,63 @@
+#include "src/commands/core/decision.h"
+
+namespace orgd {
+
+Status ValidateOrgName(std::string_view name) {
+  if (name.empty() || name.size() > 39) {
+    return Status::InvalidArgument("name must be 1 to 39 characters long", "invalid_name");
+  }
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    if (!ok) {
+      return Status::InvalidArgument(
+          "name may contain only lower-case letters a-z, digits 0-9 and '-'", "invalid_name");
+    }
+  }
+  if (name.front() == '-' || name.back() == '-') {
+    return Status::InvalidArgument("name must not start or end with '-'", "invalid_name");
+  }
+  if (name.find("--") != std::string_view::npos) {
+    return Status::InvalidArgument("name must not contain '--'", "invalid_name");
+  }
+  return Status::OK();
+}
+
+Status ValidateText(std::string_view field, std::string_view value, size_t max_chars,
+                    bool multiline) {
+  size_t chars = 0;
+  for (char ch : value) {
+    auto c = static_cast<unsigned char>(ch);
+    if ((c & 0xC0) != 0x80) ++chars;  // count code points, not bytes
+    bool control = c < 0x20 || c == 0x7f;
+    if (control && !(multiline && (c == '\n' || c == '\t' || c == '\r'))) {
+      return Status::InvalidArgument(std::string(field) + " must not contain control characters",
+                                     "invalid_" + std::string(field));
+    }
+  }
+  if (chars > max_chars) {
+    return Status::InvalidArgument(
+        std::string(field) + " must be at most " + std::to_string(max_chars) + " characters",
+        "invalid_" + std::string(field));
+  }
+  return Status::OK();
+}
+
+Status ValidateEmail(std::string_view field, std::string_view value) {
+  if (value.empty()) return Status::OK();
+  ORGD_RETURN_IF_ERROR(ValidateText(field, value, 254));
+  auto at = value.find('@');
+  bool ok = at != std::string_view::npos && at > 0 && value.find('@', at + 1) == std::string_view::npos;
+  if (ok) {
+    auto domain = value.substr(at + 1);
+    auto dot = domain.find('.');
+    ok = dot != std::string_view::npos && dot > 0 && dot + 1 < domain.size();
+  }
+  if (ok) ok = value.find(' ') == std::string_view::npos;
+  if (!ok) {
+    return Status::InvalidArgument(std::string(field) + " is not a valid email address",
+                                   "invalid_" + std::string(field));
+  }
+  return Status::OK();
+}
+
+}  // namespace orgd

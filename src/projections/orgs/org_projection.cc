@@ -1,0 +1,183 @@
+#include "src/projections/orgs/org_projection.h"
+
+#include <rocksdb/iterator.h>
+
+#include <charconv>
+
+#include "common/time_util.h"
+#include "src/events/event_types.h"
+#include "storage/keys.h"
+
+namespace orgd {
+namespace {
+
+using storage::DecodeBE64;
+using storage::EncodeBE64;
+
+constexpr std::string_view kCountKey{"\0count", 6};
+constexpr std::string_view kNextIdKey{"\0next_id", 8};
+
+std::string IdKey(uint64_t id) { return "i" + EncodeBE64(id); }
+std::string NameKey(std::string_view name) { return "n" + std::string(name); }
+std::string UuidKey(std::string_view uuid) { return "u" + std::string(uuid); }
+
+Status GetU64(const CfReader& r, std::string_view key, uint64_t* v) {
+  std::string s;
+  Status st = r.Get(key, &s);
+  if (st.IsNotFound()) {
+    *v = 0;
+    return Status::OK();
+  }
+  ORGD_RETURN_IF_ERROR(st);
+  if (s.size() != 8) return Status::Corruption("orgs model: bad counter");
+  *v = DecodeBE64(s);
+  return Status::OK();
+}
+
+void PutOrg(ModelWriter& w, const OrgRecord& org) {
+  w.Put(IdKey(org.id), EncodeBE64(org.version) + OrgToJson(org));
+}
+
+Status LoadOrg(const CfReader& r, uint64_t id, OrgRecord* out) {
+  std::string v;
+  ORGD_RETURN_IF_ERROR(r.Get(IdKey(id), &v));
+  if (v.size() < 8) return Status::Corruption("orgs model: short record");
+  return OrgFromJson(std::string_view(v).substr(8), DecodeBE64(v), out);
+}
+
+Status ApplyCreated(const EventEnvelope& e, ModelWriter& w) {
+  OrgCreated c;
+  ORGD_RETURN_IF_ERROR(DecodeAs(e, &c));
+  OrgRecord org{c.id,     c.uuid,       c.name,         c.title,       c.description,
+                c.email_address, c.link, c.role, c.created_by, e.timestamp_ms, e.timestamp_ms,
+                e.stream_version};
+  PutOrg(w, org);
+  w.Put(NameKey(org.name), EncodeBE64(org.id));
+  w.Put(UuidKey(org.uuid), EncodeBE64(org.id));
+  uint64_t count, next;
+  ORGD_RETURN_IF_ERROR(GetU64(w, kCountKey, &count));
+  ORGD_RETURN_IF_ERROR(GetU64(w, kNextIdKey, &next));
+  w.Put(kCountKey, EncodeBE64(count + 1));
+  w.Put(kNextIdKey, EncodeBE64(std::max(next, org.id + 1)));
+  return Status::OK();
+}
+
+Status ApplyUpdated(const EventEnvelope& e, ModelWriter& w) {
+  OrgUpdated u;
+  ORGD_RETURN_IF_ERROR(DecodeAs(e, &u));
+  OrgRecord org;
+  Status s = LoadOrg(w, u.id, &org);
+  if (s.IsNotFound()) return Status::Corruption("OrgUpdated for unknown org " + std::to_string(u.id));
+  ORGD_RETURN_IF_ERROR(s);
+  if (u.title) org.title = *u.title;
+  if (u.description) org.description = *u.description;
+  if (u.email_address) org.email_address = *u.email_address;
+  if (u.link) org.link = *u.link;
+  org.updated_ms = e.timestamp_ms;
+  org.version = e.stream_version;
+  PutOrg(w, org);
+  return Status::OK();
+}
+
+Status ApplyDeleted(const EventEnvelope& e, ModelWriter& w) {
+  OrgDeleted d;
+  ORGD_RETURN_IF_ERROR(DecodeAs(e, &d));
+  OrgRecord org;
+  Status s = LoadOrg(w, d.id, &org);
+  if (s.IsNotFound()) return Status::Corruption("OrgDeleted for unknown org " + std::to_string(d.id));
+  ORGD_RETURN_IF_ERROR(s);
+  w.Delete(IdKey(org.id));
+  w.Delete(NameKey(org.name));
+  w.Delete(UuidKey(org.uuid));
+  uint64_t count;
+  ORGD_RETURN_IF_ERROR(GetU64(w, kCountKey, &count));
+  w.Put(kCountKey, EncodeBE64(count > 0 ? count - 1 : 0));
+  return Status::OK();
+}
+
+}  // namespace
+
+Status OrgProjection::Apply(const EventEnvelope& e, ModelWriter& w) const {
+  if (e.type == OrgCreated::kType) return ApplyCreated(e, w);
+  if (e.type == OrgUpdated::kType) return ApplyUpdated(e, w);
+  if (e.type == OrgDeleted::kType) return ApplyDeleted(e, w);
+  return Status::OK();
+}
+
+Status OrgReader::ResolveId(std::string_view id_or_name, uint64_t* id) const {
+  if (id_or_name.empty()) return Status::NotFound("no org named ''");
+  uint64_t n = 0;
+  auto [p, ec] = std::from_chars(id_or_name.data(), id_or_name.data() + id_or_name.size(), n);
+  if (ec == std::errc() && p == id_or_name.data() + id_or_name.size()) {
+    *id = n;
+    return Status::OK();
+  }
+  std::string v;
+  Status s = r_.Get(NameKey(id_or_name), &v);
+  if (s.IsNotFound()) return Status::NotFound("no org named '" + std::string(id_or_name) + "'");
+  ORGD_RETURN_IF_ERROR(s);
+  if (v.size() != 8) return Status::Corruption("orgs model: name index");
+  *id = DecodeBE64(v);
+  return Status::OK();
+}
+
+Status OrgReader::FindJson(std::string_view id_or_name, uint64_t* version,
+                           std::string* out) const {
+  uint64_t id;
+  ORGD_RETURN_IF_ERROR(ResolveId(id_or_name, &id));
+  std::string v;
+  Status s = r_.Get(IdKey(id), &v);
+  if (s.IsNotFound()) return Status::NotFound("no org '" + std::string(id_or_name) + "'");
+  ORGD_RETURN_IF_ERROR(s);
+  if (v.size() < 8) return Status::Corruption("orgs model: short record");
+  *version = DecodeBE64(v);
+  out->assign(v, 8);
+  return Status::OK();
+}
+
+Status OrgReader::Find(std::string_view id_or_name, OrgRecord* out) const {
+  uint64_t version;
+  std::string text;
+  ORGD_RETURN_IF_ERROR(FindJson(id_or_name, &version, &text));
+  return OrgFromJson(text, version, out);
+}
+
+Status OrgReader::NameTaken(std::string_view name, bool* taken) const {
+  std::string v;
+  Status s = r_.Get(NameKey(name), &v);
+  *taken = s.ok();
+  return s.IsNotFound() ? Status::OK() : s;
+}
+
+Status OrgReader::NextId(uint64_t* id) const {
+  ORGD_RETURN_IF_ERROR(GetU64(r_, kNextIdKey, id));
+  if (*id == 0) *id = 1;
+  return Status::OK();
+}
+
+Status OrgReader::Count(uint64_t* n) const { return GetU64(r_, kCountKey, n); }
+
+Status OrgReader::List(uint64_t after_id, size_t skip, size_t limit, Page* out) const {
+  auto it = r_.NewIterator();
+  out->orgs.clear();
+  out->next_after = 0;
+  uint64_t last = 0;
+  for (it->Seek(IdKey(after_id + 1)); it->Valid() && it->key().starts_with("i"); it->Next()) {
+    if (skip > 0) {
+      --skip;
+      continue;
+    }
+    if (out->orgs.size() == limit) {
+      out->next_after = last;
+      break;
+    }
+    rocksdb::Slice v = it->value();
+    if (v.size() < 8 || it->key().size() != 9) return Status::Corruption("orgs model: record");
+    last = DecodeBE64(std::string_view(it->key().data() + 1, 8));
+    out->orgs.emplace_back(v.data() + 8, v.size() - 8);
+  }
+  if (!it->status().ok()) return Status::IOError(it->status().ToString());
+  return Status::OK();
+}
+
+}  // namespace orgd

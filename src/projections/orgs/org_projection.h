@@ -1,0 +1,80 @@
+// The organizations read model: folds OrgCreated/OrgUpdated/OrgDeleted.
+//
+// Layout of "proj.orgs" (frozen; see docs/storage.md):
+//   "i" BE64(id)   -> BE64(version) + the org's public JSON
+//   "n" name       -> BE64(id)
+//   "u" uuid       -> BE64(id)
+//   "\0count"      -> BE64(number of live orgs)
+//   "\0next_id"    -> BE64(the id the next org gets)
+//   "\0checkpoint" -> BE64(last position applied)
+// OrgProjection is immutable and shareable; an OrgReader is not shareable.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "src/projections/core/projection.h"
+
+namespace orgd {
+
+struct OrgRecord {
+  uint64_t id = 0;
+  std::string uuid;
+  std::string name;
+  std::string title;
+  std::string description;
+  std::string email_address;
+  std::string link;
+  std::string role;
+  std::string created_by;
+  int64_t created_ms = 0;
+  int64_t updated_ms = 0;
+  uint64_t version = 0;  // the org stream's version: the ETag
+};
+
+// The org as the native API shows it (empty strings as null), byte for byte
+// what nlohmann::json writes for it (org_json.cc has fast paths for both).
+std::string OrgToJson(const OrgRecord& org);
+Status OrgFromJson(std::string_view json, uint64_t version, OrgRecord* out);
+
+namespace internal {
+// The plain nlohmann::json codec that the fast paths must match; for tests.
+std::string ReferenceOrgToJsonForTest(const OrgRecord& org);
+Status ReferenceOrgFromJsonForTest(std::string_view json, OrgRecord* out);
+}  // namespace internal
+
+class OrgProjection final : public Projection {
+ public:
+  static constexpr std::string_view kName = "orgs";
+  std::string_view name() const override { return kName; }
+  Status Apply(const EventEnvelope& e, ModelWriter& w) const override;
+};
+
+// Queries over the orgs model; "r" must outlive the reader.
+class OrgReader {
+ public:
+  explicit OrgReader(const CfReader& r) : r_(r) {}
+
+  // id_or_name: all digits is an id, anything else a name. NotFound if absent.
+  Status Find(std::string_view id_or_name, OrgRecord* out) const;
+  // The stored JSON and version, without decoding: the GET fast path.
+  Status FindJson(std::string_view id_or_name, uint64_t* version, std::string* json) const;
+  Status NameTaken(std::string_view name, bool* taken) const;
+  Status NextId(uint64_t* id) const;
+  Status Count(uint64_t* n) const;
+
+  struct Page {
+    std::vector<std::string> orgs;  // JSON, ascending id
+    uint64_t next_after = 0;        // pass as after_id for the next page; 0 at the end
+  };
+  // Up to limit orgs with id > after_id, skipping the first skip of them.
+  Status List(uint64_t after_id, size_t skip, size_t limit, Page* out) const;
+
+ private:
+  Status ResolveId(std::string_view id_or_name, uint64_t* id) const;
+  const CfReader& r_;
+};
+
+}  // namespace orgd
