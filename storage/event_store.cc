@@ -5,10 +5,13 @@
 #include <rocksdb/db.h>
 #include <rocksdb/utilities/write_batch_with_index.h>
 
+#include <chrono>
+
 #include <map>
 #include <nlohmann/json.hpp>
 
 #include "storage/keys.h"
+#include "storage/rocks_util.h"
 
 namespace orgd {
 namespace {
@@ -16,17 +19,101 @@ namespace {
 using storage::AppendBE64;
 using storage::DecodeBE64;
 using storage::EncodeBE64;
+using storage::FromRocks;
+using storage::RocksModelIterator;
+using storage::ToSlice;
 
-Status FromRocks(const rocksdb::Status& s) {
-  if (s.ok()) return Status::OK();
-  if (s.IsNotFound()) return Status::NotFound(s.ToString());
-  if (s.IsCorruption()) return Status::Corruption(s.ToString());
-  return Status::IOError(s.ToString());
+// The committed state of one family, optionally at a snapshot it holds.
+class CommittedModel final : public ModelReader {
+ public:
+  CommittedModel(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, bool snapshot)
+      : db_(db), cf_(cf), snapshot_(snapshot ? db->GetSnapshot() : nullptr) {}
+  ~CommittedModel() override {
+    if (snapshot_ != nullptr) db_->ReleaseSnapshot(snapshot_);
+  }
+  Status Get(std::string_view key, std::string* value) const override {
+    return FromRocks(db_->Get(Options(), cf_, ToSlice(key), value));
+  }
+  std::unique_ptr<ModelIterator> NewIterator(std::string_view upper_bound) const override {
+    return std::make_unique<RocksModelIterator>(
+        Options(), upper_bound, [&](const rocksdb::ReadOptions& ro) { return db_->NewIterator(ro, cf_); });
+  }
+
+ private:
+  rocksdb::ReadOptions Options() const {
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snapshot_;
+    return ro;
+  }
+  rocksdb::DB* const db_;
+  rocksdb::ColumnFamilyHandle* const cf_;
+  const rocksdb::Snapshot* const snapshot_;
+};
+
+// Idempotency values: BE64(created_ms) then a JSON object. Records of older
+// builds are the JSON object alone (it starts with '{'; a BE64 of a time
+// after 1970 starts with a zero byte).
+std::string EncodeIdempotency(const IdempotencyRecord& r) {
+  std::string v = EncodeBE64(static_cast<uint64_t>(r.created_ms));
+  v += nlohmann::json{{"fingerprint", r.fingerprint}, {"outcome", r.outcome}, {"position", r.position}}
+           .dump();
+  return v;
 }
 
-rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
-
 }  // namespace
+
+Status DecodeIdempotency(std::string_view v, IdempotencyRecord* out) {
+  if (!v.empty() && v.front() != '{') {
+    if (v.size() < 8) return Status::Corruption("idempotency record");
+    out->created_ms = static_cast<int64_t>(DecodeBE64(v));
+    v.remove_prefix(8);
+  }
+  auto j = nlohmann::json::parse(v, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return Status::Corruption("idempotency record");
+  try {
+    out->fingerprint = j.at("fingerprint").get<std::string>();
+    out->position = j.at("position").get<uint64_t>();
+    if (j.contains("outcome")) {
+      out->outcome = j.at("outcome").get<std::string>();
+    } else {  // a record of an older build: the native reply itself
+      out->legacy_status = j.at("status").get<int>();
+      out->legacy_body = j.at("result").get<std::string>();
+      out->legacy_version = j.value("version", uint64_t{0});
+    }
+  } catch (const nlohmann::json::exception&) {
+    return Status::Corruption("idempotency record");
+  }
+  return Status::OK();
+}
+
+// Whether an idempotency value is older than retention_ms at now_ms. Values
+// of older builds carry no time and never expire by this test.
+bool IdempotencyExpired(std::string_view value, int64_t now_ms, int64_t retention_ms) {
+  if (value.empty() || value.front() == '{' || value.size() < 8) return false;
+  const auto created = static_cast<int64_t>(DecodeBE64(value));
+  return now_ms - created > retention_ms;
+}
+
+// ------------------------------------------------------------- PendingModel
+
+// One family as the batch writes it.
+class AppendBatch::PendingModel final : public ModelWriter {
+ public:
+  PendingModel(AppendBatch* batch, rocksdb::ColumnFamilyHandle* cf) : batch_(batch), cf_(cf) {}
+  Status Get(std::string_view key, std::string* value) const override {
+    return batch_->Get(cf_, key, value);
+  }
+  std::unique_ptr<ModelIterator> NewIterator(std::string_view upper_bound) const override {
+    return batch_->NewIterator(cf_, upper_bound);
+  }
+  void Put(std::string_view key, std::string_view value) override { batch_->Put(cf_, key, value); }
+  void Delete(std::string_view key) override { batch_->Delete(cf_, key); }
+  rocksdb::ColumnFamilyHandle* cf() const { return cf_; }
+
+ private:
+  AppendBatch* const batch_;
+  rocksdb::ColumnFamilyHandle* const cf_;
+};
 
 // ---------------------------------------------------------------- AppendBatch
 
@@ -46,11 +133,22 @@ Status AppendBatch::Get(rocksdb::ColumnFamilyHandle* cf, std::string_view key,
   return FromRocks(wb_->GetFromBatchAndDB(store_->db_, ro, cf, ToSlice(key), value));
 }
 
-std::unique_ptr<rocksdb::Iterator> AppendBatch::NewIterator(
-    rocksdb::ColumnFamilyHandle* cf) const {
-  rocksdb::ReadOptions ro;
-  return std::unique_ptr<rocksdb::Iterator>(
-      wb_->NewIteratorWithBase(cf, store_->db_->NewIterator(ro, cf)));
+std::unique_ptr<ModelIterator> AppendBatch::NewIterator(rocksdb::ColumnFamilyHandle* cf,
+                                                        std::string_view upper_bound) const {
+  return std::make_unique<RocksModelIterator>(
+      rocksdb::ReadOptions(), upper_bound, [&](const rocksdb::ReadOptions& ro) {
+        // The bound applies to the base iterator; the batch's own entries
+        // past it may still show, so callers check keys as they go.
+        return wb_->NewIteratorWithBase(cf, store_->db_->NewIterator(ro, cf));
+      });
+}
+
+ModelWriter& AppendBatch::Model(ModelId id) {
+  for (auto& m : models_) {
+    if (m->cf() == id.handle()) return *m;
+  }
+  models_.push_back(std::make_unique<PendingModel>(this, id.handle()));
+  return *models_.back();
 }
 
 void AppendBatch::Put(rocksdb::ColumnFamilyHandle* cf, std::string_view key,
@@ -136,31 +234,19 @@ Status AppendBatch::Append(std::span<const NewEvent> events,
 }
 
 Status AppendBatch::LookupIdempotency(std::string_view scope, std::string_view key,
-                                      IdempotencyRecord* out) const {
+                                      int64_t now_ms, IdempotencyRecord* out) const {
   std::string v;
   ORGD_RETURN_IF_ERROR(Get(store_->idem_cf_, storage::IdempotencyKey(scope, key), &v));
-  auto j = nlohmann::json::parse(v, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) return Status::Corruption("idempotency record");
-  try {
-    out->fingerprint = j.at("fingerprint").get<std::string>();
-    out->status = j.at("status").get<int>();
-    out->result = j.at("result").get<std::string>();
-    out->position = j.at("position").get<uint64_t>();
-    out->version = j.value("version", uint64_t{0});  // absent in records of older builds
-  } catch (const nlohmann::json::exception&) {
-    return Status::Corruption("idempotency record");
+  if (IdempotencyExpired(v, now_ms, store_->options_.idempotency_retention_ms)) {
+    return Status::NotFound("the idempotency record expired");
   }
-  return Status::OK();
+  *out = IdempotencyRecord{};
+  return DecodeIdempotency(v, out);
 }
 
 void AppendBatch::PutIdempotency(std::string_view scope, std::string_view key,
                                  const IdempotencyRecord& r) {
-  nlohmann::json j{{"fingerprint", r.fingerprint},
-                   {"status", r.status},
-                   {"result", r.result},
-                   {"position", r.position},
-                   {"version", r.version}};
-  Put(store_->idem_cf_, storage::IdempotencyKey(scope, key), j.dump());
+  Put(store_->idem_cf_, storage::IdempotencyKey(scope, key), EncodeIdempotency(r));
 }
 
 void AppendBatch::SetSavePoint() {
@@ -220,12 +306,15 @@ Status LogIterator::status() const { return FromRocks(it_->status()); }
 
 // ---------------------------------------------------------------- EventStore
 
-std::unique_ptr<AppendBatch> EventStore::NewBatch() {
+std::unique_ptr<LogBatch> EventStore::NewBatch() { return NewAppendBatch(); }
+
+std::unique_ptr<AppendBatch> EventStore::NewAppendBatch() {
   return std::unique_ptr<AppendBatch>(new AppendBatch(this, head()));
 }
 
-Status EventStore::Commit(AppendBatch* batch) {
+Status EventStore::Commit(LogBatch* log_batch) {
   if (options_.read_only) return Status::Unavailable("the store is open read-only");
+  auto* batch = static_cast<AppendBatch*>(log_batch);  // REQUIRES: made by NewBatch()
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
   rocksdb::Status s = db_->Write(wo, batch->wb_->GetWriteBatch());
@@ -240,8 +329,10 @@ Status EventStore::Commit(AppendBatch* batch) {
     {
       MutexLock lock(&head_mu_);
       head_ = batch->head_;
+      last_position_.store(batch->head_.last_position, std::memory_order_release);
+      last_timestamp_ms_.store(batch->head_.last_timestamp_ms, std::memory_order_relaxed);
     }
-    last_position_.store(batch->head_.last_position, std::memory_order_release);
+    head_changed_.SignalAll();
   }
   return Status::OK();
 }
@@ -274,6 +365,7 @@ Status EventStore::ReloadHead() {
     head_ = h;
   }
   last_position_.store(h.last_position, std::memory_order_release);
+  last_timestamp_ms_.store(h.last_timestamp_ms, std::memory_order_relaxed);
   return Status::OK();
 }
 
@@ -334,6 +426,29 @@ Status EventStore::ReadStream(std::string_view stream, uint64_t from_version, si
 
 std::unique_ptr<LogIterator> EventStore::NewLogIterator(uint64_t from) const {
   return std::unique_ptr<LogIterator>(new LogIterator(this, from));
+}
+
+std::unique_ptr<LogCursor> EventStore::ReadForward(uint64_t from) const {
+  return NewLogIterator(from);
+}
+
+Status EventStore::WaitForPosition(uint64_t after, std::chrono::milliseconds timeout,
+                                   uint64_t* last) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  MutexLock lock(&head_mu_);
+  while (head_.last_position <= after) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) break;
+    head_changed_.WaitFor(deadline - now);
+  }
+  *last = head_.last_position;
+  return Status::OK();
+}
+
+ModelId EventStore::FindModel(std::string_view name) const { return ModelId(cf(name)); }
+
+std::unique_ptr<ModelReader> EventStore::ReadModel(ModelId id, bool snapshot) const {
+  return std::make_unique<CommittedModel>(db_, id.handle(), snapshot);
 }
 
 }  // namespace orgd

@@ -30,11 +30,14 @@
 
 #include "common/status.h"
 #include "common/thread_annotations.h"
+#include "storage/kv/model_store.h"
+#include "storage/log/event_log.h"
 #include "storage/log/record.h"
 
 namespace rocksdb {
 class Cache;
 class ColumnFamilyHandle;
+class CompactionFilter;
 class DB;
 class Env;
 class Iterator;
@@ -56,83 +59,51 @@ struct StoreOptions {
   // "*env" must remain live while the store is open.
   rocksdb::Env* env = nullptr;
   size_t block_cache_bytes = size_t{256} << 20;
-};
-
-// The version a stream must have for an append to proceed.
-struct StreamExpectation {
-  std::string stream_id;
-  uint64_t version = 0;  // 0: the stream must not exist yet
-};
-
-// Who and what caused an append; copied into every envelope.
-struct AppendContext {
-  std::string actor;
-  std::string request_id;
-  std::string idempotency_key;
-  int64_t now_ms = 0;  // wall clock; the log never lets timestamps decrease
-};
-
-// The first result of a command that carried an idempotency key.
-struct IdempotencyRecord {
-  std::string fingerprint;  // identifies the request (method, target, body)
-  int status = 0;           // the reply's status
-  std::string result;       // the reply's body
-  uint64_t position = 0;    // the last event the command appended
-  uint64_t version = 0;     // the ETag the reply carried (0: none)
-};
-
-// The end of the log.
-struct LogHead {
-  uint64_t last_position = 0;  // 0 for an empty log
-  int64_t last_timestamp_ms = 0;
-  Digest last_hash{};          // all zero for an empty log
+  // How long idempotency records are kept: a retry after this is a new
+  // request. Expired records are ignored by lookups and dropped by compaction.
+  int64_t idempotency_retention_ms = int64_t{24} * 3600 * 1000;
 };
 
 class EventStore;
 
-// AppendBatch: events, stream index, idempotency records and read-model changes
-// that commit together. Reads through it see its own pending writes over the
-// committed store. Not shareable: one thread (the writer) builds it.
-class AppendBatch {
+// Decodes a stored idempotency value (of this build or an older one).
+Status DecodeIdempotency(std::string_view value, IdempotencyRecord* out);
+// Whether a stored idempotency value is older than retention_ms at now_ms.
+bool IdempotencyExpired(std::string_view value, int64_t now_ms, int64_t retention_ms);
+
+// AppendBatch: the RocksDB LogBatch, one WriteBatchWithIndex. Not shareable:
+// one thread (the writer) builds it.
+class AppendBatch final : public LogBatch {
  public:
-  ~AppendBatch();
+  ~AppendBatch() override;
   AppendBatch(const AppendBatch&) = delete;
   AppendBatch& operator=(const AppendBatch&) = delete;
 
-  // Reads key in cf, pending writes first. NotFound when absent.
+  Status Append(std::span<const NewEvent> events, std::span<const StreamExpectation> expected,
+                const AppendContext& ctx, std::vector<EventEnvelope>* appended) override;
+  Status StreamVersion(std::string_view stream, uint64_t* version) const override;
+  Status LookupIdempotency(std::string_view scope, std::string_view key, int64_t now_ms,
+                           IdempotencyRecord* out) const override;
+  void PutIdempotency(std::string_view scope, std::string_view key,
+                      const IdempotencyRecord& r) override;
+  ModelWriter& Model(ModelId id) override;
+  void SetSavePoint() override;
+  void RollbackToSavePoint() override;
+  void ReleaseSavePoint() override;
+  const LogHead& head() const override { return head_; }
+  size_t event_count() const override { return events_; }
+  bool empty() const override;
+
+  // Raw access to any family, pending writes first (storage's own use).
   Status Get(rocksdb::ColumnFamilyHandle* cf, std::string_view key, std::string* value) const;
-  // An iterator over cf merging pending writes with the store.
-  std::unique_ptr<rocksdb::Iterator> NewIterator(rocksdb::ColumnFamilyHandle* cf) const;
+  std::unique_ptr<ModelIterator> NewIterator(rocksdb::ColumnFamilyHandle* cf,
+                                             std::string_view upper_bound) const;
   void Put(rocksdb::ColumnFamilyHandle* cf, std::string_view key, std::string_view value);
   void Delete(rocksdb::ColumnFamilyHandle* cf, std::string_view key);
 
-  // Appends events (to one or more streams) atomically: every expectation is
-  // checked first, and on a mismatch nothing is added and the Conflict carries
-  // the stream's current version. On success *appended (if given) receives the
-  // full envelopes, in order.
-  Status Append(std::span<const NewEvent> events, std::span<const StreamExpectation> expected,
-                const AppendContext& ctx, std::vector<EventEnvelope>* appended);
-
-  // The stream's version including pending appends; 0 for no stream.
-  Status StreamVersion(std::string_view stream, uint64_t* version) const;
-
-  Status LookupIdempotency(std::string_view scope, std::string_view key,
-                           IdempotencyRecord* out) const;
-  void PutIdempotency(std::string_view scope, std::string_view key, const IdempotencyRecord& r);
-
-  // Marks a point to go back to; Rollback undoes every change since the last
-  // mark, appended events included.
-  void SetSavePoint();
-  void RollbackToSavePoint();
-  // Forgets the last mark, keeping the changes made since.
-  void ReleaseSavePoint();
-
-  const LogHead& head() const { return head_; }
-  size_t event_count() const { return events_; }
-  bool empty() const;
-
  private:
   friend class EventStore;
+  class PendingModel;
   AppendBatch(EventStore* store, const LogHead& head);
 
   EventStore* const store_;
@@ -140,21 +111,21 @@ class AppendBatch {
   LogHead head_;
   size_t events_ = 0;
   std::vector<std::pair<LogHead, size_t>> save_points_;
+  std::vector<std::unique_ptr<PendingModel>> models_;  // made on first use
 };
 
 // Reads the log forward from a position, over a consistent snapshot.
 // Not shareable: use one per thread.
-class LogIterator {
+class LogIterator final : public LogCursor {
  public:
-  ~LogIterator();
-  bool Valid() const;
-  void Next();
-  uint64_t position() const;
+  ~LogIterator() override;
+  bool Valid() const override;
+  void Next() override;
+  uint64_t position() const override;
   // The encoded record (see docs/storage.md); valid until Next().
-  std::string_view record() const;
-  Status Decode(EventEnvelope* out) const;
-  // Non-OK when iteration stopped on an error rather than at the end.
-  Status status() const;
+  std::string_view record() const override;
+  Status Decode(EventEnvelope* out) const override;
+  Status status() const override;
 
  private:
   friend class EventStore;
@@ -164,7 +135,7 @@ class LogIterator {
   std::unique_ptr<rocksdb::Iterator> it_;
 };
 
-class EventStore {
+class EventStore final : public EventLog, public ModelStore {
  public:
   // Opens (creating when missing) the store at options.path.
   static Status Open(const StoreOptions& options, std::unique_ptr<EventStore>* out);
@@ -194,30 +165,40 @@ class EventStore {
   // --- Writing (one thread at a time) ---
 
   // A new empty batch positioned at the end of the committed log.
-  std::unique_ptr<AppendBatch> NewBatch();
+  std::unique_ptr<LogBatch> NewBatch() override;
+  // The same, typed, for storage's own tools and tests.
+  std::unique_ptr<AppendBatch> NewAppendBatch();
   // Writes the batch; see the durability note at the top of this file. On
   // failure an IOError with reason "no_space" (the disk is full) or
   // "write_failed" (any other failure of a write or an fsync).
-  Status Commit(AppendBatch* batch);
+  Status Commit(LogBatch* batch) override;
   // After a "no_space" Commit: asks RocksDB to leave its error state (it
   // flushes its memtables and starts a new write-ahead log). OK once commits
   // work again; Unavailable (reason "recovering") while RocksDB is still
   // recovering or the disk is still full. Do not call it after other
   // failures: after a failed fsync the batch's bytes may sit in the old log,
   // and only a reopen decides what the log holds.
-  Status Resume();
+  Status Resume() override;
 
   // --- Reading (any thread) ---
 
-  LogHead head() const LOCKS_EXCLUDED(head_mu_);
-  uint64_t last_position() const { return last_position_.load(std::memory_order_acquire); }
-  Status ReadEvent(uint64_t position, EventEnvelope* out) const;
-  // Up to max events of one stream, from from_version (1 = the first).
+  LogHead head() const override LOCKS_EXCLUDED(head_mu_);
+  uint64_t last_position() const override {
+    return last_position_.load(std::memory_order_acquire);
+  }
+  Status ReadEvent(uint64_t position, EventEnvelope* out) const override;
   Status ReadStream(std::string_view stream, uint64_t from_version, size_t max,
-                    std::vector<EventEnvelope>* out) const;
-  Status StreamVersion(std::string_view stream, uint64_t* version) const;
-  // Positioned at the first event with position >= from.
+                    std::vector<EventEnvelope>* out) const override;
+  Status StreamVersion(std::string_view stream, uint64_t* version) const override;
+  std::unique_ptr<LogCursor> ReadForward(uint64_t from) const override;
+  // The same, typed.
   std::unique_ptr<LogIterator> NewLogIterator(uint64_t from = 1) const;
+  Status WaitForPosition(uint64_t after, std::chrono::milliseconds timeout,
+                         uint64_t* last) const override LOCKS_EXCLUDED(head_mu_);
+
+  // --- Read models (ModelStore) ---
+  ModelId FindModel(std::string_view name) const override;
+  std::unique_ptr<ModelReader> ReadModel(ModelId id, bool snapshot = false) const override;
 
   // --- Column families of the layers above ---
 
@@ -225,6 +206,8 @@ class EventStore {
   // The handle of an open column family, or nullptr.
   rocksdb::ColumnFamilyHandle* cf(std::string_view name) const LOCKS_EXCLUDED(cf_mu_);
   Status CreateColumnFamily(const std::string& name, rocksdb::ColumnFamilyHandle** out);
+  // The same as a read model (an empty key space named name).
+  Status CreateModel(const std::string& name, ModelId* out);
   Status DropColumnFamily(const std::string& name);
   // Every column family name stored in the database at path.
   static Status ListColumnFamilies(const std::string& path, std::vector<std::string>* out);
@@ -249,8 +232,12 @@ class EventStore {
   mutable Mutex cf_mu_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_ GUARDED_BY(cf_mu_);
 
+  std::unique_ptr<rocksdb::CompactionFilter> idempotency_expiry_;
+
   std::atomic<uint64_t> last_position_{0};
+  std::atomic<int64_t> last_timestamp_ms_{0};  // of the last committed event
   mutable Mutex head_mu_;
+  mutable CondVar head_changed_{&head_mu_};  // signalled when commits move the head
   LogHead head_ GUARDED_BY(head_mu_);
 };
 

@@ -1,10 +1,13 @@
 // EventStore: opening, closing and column family management.
 #include <rocksdb/cache.h>
+#include <rocksdb/compaction_filter.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/table_properties_collectors.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "storage/event_store.h"
 #include "storage/keys.h"
@@ -20,8 +23,35 @@ rocksdb::ColumnFamilyOptions CfOptions(const std::shared_ptr<rocksdb::Cache>& ca
   if (point_lookups) t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
   cf.write_buffer_size = 32 << 20;
+  // Families with many deletions (read models of deleted orgs) get their
+  // table files compacted early, so scans do not wade through tombstones.
+  cf.table_properties_collector_factories.push_back(
+      rocksdb::NewCompactOnDeletionCollectorFactory(/*sliding_window_size=*/128,
+                                                    /*deletion_trigger=*/64));
   return cf;
 }
+
+// Drops idempotency records older than the retention when compaction meets
+// them (lookups ignore them before that; see AppendBatch::LookupIdempotency).
+// "Now" is the time of the log's last event, which follows the wall clock
+// while the service writes, so a store restored as of a moment keeps the
+// records that were live at that moment.
+class IdempotencyExpiry final : public rocksdb::CompactionFilter {
+ public:
+  // "*log_time" must outlive the filter.
+  IdempotencyExpiry(int64_t retention_ms, const std::atomic<int64_t>* log_time)
+      : retention_ms_(retention_ms), log_time_(log_time) {}
+  bool Filter(int, const rocksdb::Slice&, const rocksdb::Slice& value, std::string*,
+              bool*) const override {
+    return IdempotencyExpired(std::string_view(value.data(), value.size()),
+                              log_time_->load(std::memory_order_relaxed), retention_ms_);
+  }
+  const char* Name() const override { return "orgd.IdempotencyExpiry"; }
+
+ private:
+  const int64_t retention_ms_;
+  const std::atomic<int64_t>* const log_time_;
+};
 
 }  // namespace
 
@@ -54,9 +84,14 @@ Status EventStore::Open(const StoreOptions& options, std::unique_ptr<EventStore>
       names.push_back(w);
     }
   }
+  store->idempotency_expiry_ =
+      std::make_unique<IdempotencyExpiry>(options.idempotency_retention_ms, &store->last_timestamp_ms_);
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const auto& n : names) {
     descriptors.emplace_back(n, CfOptions(cache, n != storage::kLogCf));
+    if (n == storage::kIdempotencyCf) {
+      descriptors.back().options.compaction_filter = store->idempotency_expiry_.get();
+    }
   }
 
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
@@ -123,6 +158,13 @@ Status EventStore::CreateColumnFamily(const std::string& name,
   MutexLock lock(&cf_mu_);
   handles_.push_back(h);
   *out = h;
+  return Status::OK();
+}
+
+Status EventStore::CreateModel(const std::string& name, ModelId* out) {
+  rocksdb::ColumnFamilyHandle* h = nullptr;
+  ORGD_RETURN_IF_ERROR(CreateColumnFamily(name, &h));
+  *out = ModelId(h);
   return Status::OK();
 }
 

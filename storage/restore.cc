@@ -119,11 +119,9 @@ Status CopyStreamIndex(const EventStore& source, EventStore* target, const Strea
 
 // The position an idempotency record names, or false when it names none.
 bool RecordPosition(rocksdb::Slice value, uint64_t* position) {
-  auto j = nlohmann::json::parse(value.ToStringView(), nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object()) return false;
-  auto p = j.find("position");
-  if (p == j.end() || !p->is_number_unsigned()) return false;
-  *position = p->get<uint64_t>();
+  IdempotencyRecord r;
+  if (!DecodeIdempotency(value.ToStringView(), &r).ok()) return false;
+  *position = r.position;
   return true;
 }
 

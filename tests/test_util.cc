@@ -45,7 +45,7 @@ WritePath::~WritePath() { Close().PermitUncheckedError(); }
 
 Status WritePath::Open(std::function<void(size_t)> hook) {
   ORGD_RETURN_IF_ERROR(EventStore::Open(options_, &store_));
-  ORGD_RETURN_IF_ERROR(ProjectionSet::Open(store_.get(), &projections_));
+  ORGD_RETURN_IF_ERROR(ProjectionSet::Open(store_.get(), store_.get(), &projections_));
   ORGD_RETURN_IF_ERROR(projections_->CatchUp(&caught_up_));
   writer_ = std::make_unique<Writer>(store_.get(), projections_.get(), writer_options_);
   if (hook) writer_->TEST_SetBeforeCommitHook(std::move(hook));
@@ -80,8 +80,18 @@ std::future<CommandOutcome> WritePath::Submit(Command cmd) {
   return future;
 }
 
-StoreCfReader WritePath::orgs() const {
-  return StoreCfReader(store_.get(), store_->cf(ColumnFamilyName(OrgProjection::kName)));
+ModelHandle WritePath::orgs() const {
+  return ModelHandle(store_->ReadModel(store_->FindModel(ColumnFamilyName(OrgProjection::kName))));
+}
+
+int StatusOf(const CommandOutcome& o) {
+  if (!o.error.ok()) return 0;
+  switch (o.result.kind) {
+    case CommandResult::Kind::kCreated: return 201;
+    case CommandResult::Kind::kChanged: return 200;
+    case CommandResult::Kind::kDeleted: return 204;
+  }
+  return 0;
 }
 
 // ------------------------------------------------------------------ commands

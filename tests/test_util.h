@@ -15,6 +15,8 @@
 #include <string>
 
 #include "src/commands/core/command.h"
+#include "src/commands/credentials/commands.h"
+#include "src/commands/orgs/commands.h"
 #include "src/commands/core/writer.h"
 #include "common/status.h"
 #include "src/projections/core/projection.h"
@@ -53,6 +55,19 @@ template <typename T>
 // StoreOptions for path with every projection's column family, as orgd runs.
 StoreOptions DomainStoreOptions(const std::string& path, rocksdb::Env* env = nullptr);
 
+// A committed read model, usable where a const ModelReader& is wanted.
+class ModelHandle {
+ public:
+  explicit ModelHandle(std::unique_ptr<ModelReader> r) : r_(std::move(r)) {}
+  operator const ModelReader&() const { return *r_; }
+
+ private:
+  std::unique_ptr<ModelReader> r_;
+};
+
+// The native status of a command's outcome: 201, 200 or 204; 0 for an error.
+int StatusOf(const CommandOutcome& o);
+
 // A store, its projections and a started Writer: orgd's write path without HTTP.
 // Close() stops the writer and closes the store; Open() may then run again.
 class WritePath {
@@ -78,7 +93,7 @@ class WritePath {
   ProjectionSet* projections() const { return projections_.get(); }
   Writer* writer() const { return writer_.get(); }
   // The committed orgs model.
-  StoreCfReader orgs() const;
+  ModelHandle orgs() const;
   uint64_t last_position() const { return store_->last_position(); }
   // Events the last Open's ProjectionSet::CatchUp applied.
   uint64_t caught_up() const { return caught_up_; }

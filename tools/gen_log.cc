@@ -26,7 +26,8 @@
 #include "common/random.h"
 #include "common/sha256.h"
 #include "common/time_util.h"
-#include "src/events/event_types.h"
+#include "src/events/credential_events.h"
+#include "src/events/org_events.h"
 #include "src/projections/core/projection.h"
 #include "storage/event_store.h"
 
@@ -144,22 +145,26 @@ orgd::NewEvent AdminKey(const std::string& key) {
 }
 
 // Appends one event and folds it into every model, inside batch.
-orgd::Status AppendOne(const orgd::ProjectionSet& projections, orgd::AppendBatch* batch,
+orgd::Status AppendOne(const orgd::ProjectionSet& projections, orgd::LogBatch* batch,
                        const orgd::NewEvent& event, const orgd::AppendContext& ctx) {
   std::vector<orgd::EventEnvelope> appended;
   ORGD_RETURN_IF_ERROR(batch->Append({&event, 1}, {}, ctx, &appended));
   for (const auto& e : appended) ORGD_RETURN_IF_ERROR(projections.Apply(e, batch));
   if (!ctx.idempotency_key.empty()) {
     const uint64_t position = batch->head().last_position;
-    batch->PutIdempotency(ctx.actor, ctx.idempotency_key,
-                          orgd::IdempotencyRecord{"genlog", 200, "{}", position});
+    orgd::IdempotencyRecord record;
+    record.fingerprint = "genlog";
+    record.outcome = "{}";
+    record.position = position;
+    record.created_ms = ctx.now_ms;
+    batch->PutIdempotency(ctx.actor, ctx.idempotency_key, record);
   }
   return orgd::Status::OK();
 }
 
 orgd::Status Generate(orgd::EventStore* store, const Args& a) {
   std::unique_ptr<orgd::ProjectionSet> projections;
-  ORGD_RETURN_IF_ERROR(orgd::ProjectionSet::Open(store, &projections));
+  ORGD_RETURN_IF_ERROR(orgd::ProjectionSet::Open(store, store, &projections));
   Generator gen(a.seed);
   const double step_ms = static_cast<double>(a.days) * 86400000.0 / static_cast<double>(a.events);
   const auto t0 = std::chrono::steady_clock::now();

@@ -4,10 +4,12 @@
 
 #include <future>
 
-#include "src/commands/core/writer.h"
 #include "common/random.h"
 #include "common/sha256.h"
-#include "src/projections/credentials/credential_projection.h"
+#include "src/commands/core/writer.h"
+#include "src/commands/credentials/commands.h"
+#include "src/http/native/native.h"
+#include "src/queries/read_views.h"
 #include "storage/event_store.h"
 
 namespace orgd::http {
@@ -18,8 +20,9 @@ Status Service::Open(ServiceOptions options, std::unique_ptr<Service>* out) {
   store_options.path = options.data_dir;
   store_options.extra_column_families = AllProjectionColumnFamilies();
   store_options.env = options.env;
+  store_options.idempotency_retention_ms = options.idempotency_retention_ms;
   ORGD_RETURN_IF_ERROR(EventStore::Open(store_options, &s->store_));
-  ORGD_RETURN_IF_ERROR(ProjectionSet::Open(s->store_.get(), &s->projections_));
+  ORGD_RETURN_IF_ERROR(ProjectionSet::Open(s->store_.get(), s->store_.get(), &s->projections_));
   uint64_t caught_up = 0;
   ORGD_RETURN_IF_ERROR(s->projections_->CatchUp(&caught_up));
   WriterOptions writer_options;
@@ -28,7 +31,9 @@ Status Service::Open(ServiceOptions options, std::unique_ptr<Service>* out) {
   writer_options.clock = options.api.clock;
   s->writer_ = std::make_unique<Writer>(s->store_.get(), s->projections_.get(), writer_options);
   s->writer_->Start();
-  s->api_ = std::make_unique<Api>(s->store_.get(), s->writer_.get(), options.api);
+  s->views_ = std::make_unique<ReadViews>(s->store_.get(), s->store_.get());
+  s->api_ = std::make_unique<Api>(s->views_.get(), s->writer_.get(), options.api);
+  RegisterNativeRoutes(*s->api_);
   s->server_ = std::make_unique<Server>(s->api_.get(), options.server);
   if (options.control_socket) {
     EventStore* store = s->store_.get();
@@ -49,9 +54,8 @@ Status Service::Open(ServiceOptions options, std::unique_ptr<Service>* out) {
 Service::~Service() { Close().PermitUncheckedError(); }
 
 Result<std::optional<std::string>> Service::Bootstrap(std::optional<std::string> admin_key) {
-  StoreCfReader reader(store_.get(), store_->cf(ColumnFamilyName(CredentialProjection::kName)));
   uint64_t keys = 0;
-  ORGD_RETURN_IF_ERROR(CredentialReader(reader).Count(&keys));
+  ORGD_RETURN_IF_ERROR(views_->CountCredentials(&keys));
   if (keys > 0) return std::optional<std::string>();
   std::string key = admin_key ? std::move(*admin_key) : NewApiKey();
   IssueApiKey issue;
@@ -87,6 +91,7 @@ Status Service::Close() {
   if (writer_) writer_->Stop();
   server_.reset();
   api_.reset();
+  views_.reset();
   writer_.reset();
   projections_.reset();
   return store_ ? store_->Close() : Status::OK();

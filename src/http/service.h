@@ -27,6 +27,7 @@ class Env;
 
 namespace orgd {
 class EventStore;
+class ReadViews;
 class ProjectionSet;
 class Writer;
 }  // namespace orgd
@@ -39,6 +40,9 @@ struct ServiceOptions {
   ApiOptions api;
   size_t writer_queue = 8192;
   size_t writer_max_batch = 1024;
+  // How long a retried request with the same Idempotency-Key gets the first
+  // reply (see docs/storage.md).
+  int64_t idempotency_retention_ms = int64_t{24} * 3600 * 1000;
   // Serve ControlSocketPath(data_dir). When it cannot be bound (a path too
   // long for a socket address) the server logs a warning and runs without it.
   bool control_socket = true;
@@ -77,6 +81,7 @@ class Service {
   std::unique_ptr<EventStore> store_;
   std::unique_ptr<ProjectionSet> projections_;
   std::unique_ptr<Writer> writer_;
+  std::unique_ptr<ReadViews> views_;
   std::unique_ptr<Api> api_;
   std::unique_ptr<Server> server_;
   std::unique_ptr<ControlSocket> control_;

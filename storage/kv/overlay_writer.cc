@@ -4,10 +4,13 @@
 #include <rocksdb/utilities/write_batch_with_index.h>
 #include <rocksdb/write_batch.h>
 
+#include "storage/event_store.h"
+#include "storage/rocks_util.h"
+
 namespace orgd {
 namespace {
 
-rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+using storage::ToSlice;
 
 // What an entry costs in a map: its bytes and about as much again for the node.
 size_t Cost(const std::string& key, const std::optional<std::string>& value) {
@@ -16,9 +19,8 @@ size_t Cost(const std::string& key, const std::optional<std::string>& value) {
 
 }  // namespace
 
-OverlayWriter::OverlayWriter(EventStore* store, rocksdb::ColumnFamilyHandle* cf,
-                             size_t cache_bytes)
-    : store_(store), cf_(cf), cache_bytes_(cache_bytes) {}
+OverlayWriter::OverlayWriter(EventStore* store, ModelId model, size_t cache_bytes)
+    : store_(store), cf_(model.handle()), cache_bytes_(cache_bytes) {}
 
 OverlayWriter::~OverlayWriter() = default;
 
@@ -43,13 +45,15 @@ Status OverlayWriter::Get(std::string_view key, std::string* value) const {
   return Status::OK();
 }
 
-std::unique_ptr<rocksdb::Iterator> OverlayWriter::NewIterator() const {
+std::unique_ptr<ModelIterator> OverlayWriter::NewIterator(std::string_view upper_bound) const {
   auto wb = std::make_unique<rocksdb::WriteBatchWithIndex>(rocksdb::BytewiseComparator(), 0, true);
   for (const auto& [key, value] : pending_) {
     (value ? wb->Put(cf_, key, *value) : wb->Delete(cf_, key)).PermitUncheckedError();
   }
-  rocksdb::Iterator* base = store_->db()->NewIterator(rocksdb::ReadOptions(), cf_);
-  std::unique_ptr<rocksdb::Iterator> it(wb->NewIteratorWithBase(cf_, base));
+  auto it = std::make_unique<storage::RocksModelIterator>(
+      rocksdb::ReadOptions(), upper_bound, [&](const rocksdb::ReadOptions& ro) {
+        return wb->NewIteratorWithBase(cf_, store_->db()->NewIterator(ro, cf_));
+      });
   iterated_.push_back(std::move(wb));
   return it;
 }

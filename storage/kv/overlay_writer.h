@@ -19,26 +19,30 @@
 #include <unordered_map>
 #include <vector>
 
-#include "src/projections/core/projection.h"
+#include "common/status.h"
+#include "storage/kv/model_store.h"
 
 namespace rocksdb {
+class ColumnFamilyHandle;
 class WriteBatchWithIndex;
 }
 
 namespace orgd {
 
+class EventStore;
+
 class OverlayWriter final : public ModelWriter {
  public:
   // "*store" must outlive the writer. cache_bytes: about how much memory
   // committed entries may keep for reads (0: none).
-  OverlayWriter(EventStore* store, rocksdb::ColumnFamilyHandle* cf, size_t cache_bytes = 0);
+  OverlayWriter(EventStore* store, ModelId model, size_t cache_bytes = 0);
   ~OverlayWriter() override;
   OverlayWriter(const OverlayWriter&) = delete;
   OverlayWriter& operator=(const OverlayWriter&) = delete;
 
   Status Get(std::string_view key, std::string* value) const override;
   // Merges the pending writes as of this call; valid until the next Commit().
-  std::unique_ptr<rocksdb::Iterator> NewIterator() const override;
+  std::unique_ptr<ModelIterator> NewIterator(std::string_view upper_bound = {}) const override;
   void Put(std::string_view key, std::string_view value) override;
   void Delete(std::string_view key) override;
 

@@ -164,12 +164,12 @@ class WriterTest : public ::testing::Test {
 TEST_F(WriterTest, CreateOrgCompletesWith201AndTheOrg) {
   CommandOutcome out = Run(MakeCreateOrg("acme"));
   ASSERT_OK(out.error);
-  EXPECT_EQ(out.status, 201);
+  EXPECT_EQ(test::StatusOf(out), 201);
   EXPECT_FALSE(out.replayed);
-  EXPECT_EQ(out.version, 1u);
-  EXPECT_EQ(out.position, path_.last_position());
+  EXPECT_EQ(out.result.version, 1u);
+  EXPECT_EQ(out.result.position, path_.last_position());
 
-  json org = json::parse(out.body);
+  json org = json::parse(out.result.snapshot);
   EXPECT_EQ(org["id"], 1);
   EXPECT_EQ(org["name"], "acme");
   EXPECT_EQ(org["title"], "Title of acme");
@@ -182,7 +182,7 @@ TEST_F(WriterTest, CreateOrgCompletesWith201AndTheOrg) {
   uint64_t version = 0;
   std::string stored;
   ASSERT_OK(OrgReader(orgs).FindJson("acme", &version, &stored));
-  EXPECT_EQ(stored, out.body);
+  EXPECT_EQ(stored, out.result.snapshot);
   EXPECT_EQ(version, 1u);
 }
 
@@ -224,9 +224,9 @@ TEST_F(WriterTest, UpdateWithStaleIfMatchIsPreconditionFailed) {
   ASSERT_OK(Run(MakeCreateOrg("acme")).error);
   CommandOutcome first = Run(MakeUpdateOrgTitle("acme", "New", 1));
   ASSERT_OK(first.error);
-  EXPECT_EQ(first.status, 200);
-  EXPECT_EQ(first.version, 2u);
-  EXPECT_EQ(json::parse(first.body)["title"], "New");
+  EXPECT_EQ(test::StatusOf(first), 200);
+  EXPECT_EQ(first.result.version, 2u);
+  EXPECT_EQ(json::parse(first.result.snapshot)["title"], "New");
 
   CommandOutcome stale = Run(MakeUpdateOrgTitle("acme", "Lost", 1));
   EXPECT_TRUE(stale.error.IsPreconditionFailed()) << stale.error.ToString();
@@ -245,17 +245,17 @@ TEST_F(WriterTest, DeletedOrgNameCanBeReused) {
   ASSERT_OK(Run(MakeCreateOrg("acme")).error);
   CommandOutcome deleted = Run(MakeDeleteOrg("acme"));
   ASSERT_OK(deleted.error);
-  EXPECT_EQ(deleted.status, 204);
-  EXPECT_TRUE(deleted.body.empty());
-  EXPECT_EQ(deleted.version, 2u);
+  EXPECT_EQ(test::StatusOf(deleted), 204);
+  EXPECT_TRUE(deleted.result.snapshot.empty());
+  EXPECT_EQ(deleted.result.version, 2u);
   EXPECT_FALSE(OrgExists("acme"));
   EXPECT_FALSE(OrgExists("1"));
   EXPECT_TRUE(Run(MakeDeleteOrg("acme")).error.IsNotFound());
 
   CommandOutcome again = Run(MakeCreateOrg("acme"));
   ASSERT_OK(again.error);
-  EXPECT_EQ(json::parse(again.body)["id"], 2);
-  EXPECT_EQ(again.version, 1u);
+  EXPECT_EQ(json::parse(again.result.snapshot)["id"], 2);
+  EXPECT_EQ(again.result.version, 1u);
   EXPECT_EQ(OrgCount(), 1u);
 }
 
@@ -267,9 +267,9 @@ TEST_F(WriterTest, SameIdempotencyKeyReplaysTheFirstResult) {
   CommandOutcome again = Run(WithKey(MakeCreateOrg("acme"), "k1", "POST /orgs acme"));
   ASSERT_OK(again.error);
   EXPECT_TRUE(again.replayed);
-  EXPECT_EQ(again.status, 201);
-  EXPECT_EQ(again.body, first.body);
-  EXPECT_EQ(again.position, first.position);
+  EXPECT_EQ(test::StatusOf(again), 201);
+  EXPECT_EQ(again.result.snapshot, first.result.snapshot);
+  EXPECT_EQ(again.result.position, first.result.position);
   EXPECT_EQ(path_.last_position(), position);
 
   // Keys are per actor: another actor's k1 is a new request.
@@ -316,7 +316,7 @@ TEST_F(WriterTest, SameNameTwiceInOneBatchOnlyOneWins) {
   ASSERT_OK(first.error);
   EXPECT_EQ(second.error.reason(), "name_taken") << second.error.ToString();
   ASSERT_OK(update.error);
-  EXPECT_EQ(update.version, 2u);
+  EXPECT_EQ(update.result.version, 2u);
   EXPECT_EQ(OrgCount(), 2u);
   EXPECT_EQ(path_.last_position(), 3u);
 }
@@ -333,7 +333,7 @@ TEST_F(WriterTest, SameKeyTwiceInOneBatchAppendsOnce) {
   ASSERT_OK(second.error);
   EXPECT_FALSE(first.replayed);
   EXPECT_TRUE(second.replayed);
-  EXPECT_EQ(second.body, first.body);
+  EXPECT_EQ(second.result.snapshot, first.result.snapshot);
   EXPECT_EQ(path_.last_position(), 2u);
 }
 
@@ -343,7 +343,7 @@ TEST_F(WriterTest, FailedCommitFailsEveryCommandOfItsBatch) {
     EXPECT_TRUE(outcomes[i].error.IsUnavailable()) << i << ": " << outcomes[i].error.ToString();
     EXPECT_EQ(outcomes[i].error.reason(), "write_failed") << i;
     EXPECT_FALSE(outcomes[i].replayed) << i;
-    EXPECT_TRUE(outcomes[i].body.empty()) << i;
+    EXPECT_TRUE(outcomes[i].result.snapshot.empty()) << i;
   }
   EXPECT_GT(faults_.fs->injected.load(), 0);
   EXPECT_EQ(path_.last_position(), 2u);
@@ -372,7 +372,7 @@ TEST_F(WriterTest, WritesResumeAfterReopenWithoutTheFailedBatch) {
 
   CommandOutcome later = Run(MakeCreateOrg("later"));
   ASSERT_OK(later.error);
-  EXPECT_EQ(json::parse(later.body)["id"], 3);  // the failed batch's ids were never taken
+  EXPECT_EQ(json::parse(later.result.snapshot)["id"], 3);  // the failed batch's ids were never taken
   CommandOutcome retried = Run(WithKey(MakeCreateOrg("doomed-a"), "k", "fp"));
   ASSERT_OK(retried.error);
   EXPECT_FALSE(retried.replayed);  // its idempotency record was never stored

@@ -5,7 +5,8 @@
 #include <random>
 #include <string>
 
-#include "src/events/event_types.h"
+#include "src/events/credential_events.h"
+#include "src/events/org_events.h"
 #include "tests/test_util.h"
 
 namespace orgd {

@@ -6,7 +6,8 @@
 
 #include "common/json_util.h"
 #include "storage/log/record.h"
-#include "src/events/event_types.h"
+#include "src/events/credential_events.h"
+#include "src/events/org_events.h"
 #include "tests/fuzz/fuzz_targets.h"
 
 namespace orgd::fuzz {

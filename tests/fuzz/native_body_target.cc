@@ -6,6 +6,8 @@
 
 #include "src/commands/core/command.h"
 #include "src/http/core/api.h"
+#include "src/commands/orgs/commands.h"
+#include "src/http/native/native.h"
 #include "tests/fuzz/fuzz_targets.h"
 
 namespace orgd::fuzz {

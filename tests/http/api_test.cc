@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "src/commands/core/command.h"
+#include "src/commands/orgs/commands.h"
+#include "src/http/native/native.h"
 #include "src/http/service.h"
 #include "storage/event_store.h"
 #include "tests/test_util.h"
@@ -58,9 +60,8 @@ std::optional<uint64_t> IfMatch(std::string_view value) {
   return out;
 }
 
-TEST(ParseIfMatchTest, AcceptsQuotedWeakAndBareVersions) {
+TEST(ParseIfMatchTest, AcceptsQuotedAndBareVersions) {
   EXPECT_EQ(IfMatch("\"3\""), 3u);
-  EXPECT_EQ(IfMatch("W/\"3\""), 3u);
   EXPECT_EQ(IfMatch("3"), 3u);
   EXPECT_EQ(IfMatch("  \"12\"  "), 12u);
   EXPECT_EQ(IfMatch("\"9999999999999999999\""), 9999999999999999999u);
@@ -68,9 +69,19 @@ TEST(ParseIfMatchTest, AcceptsQuotedWeakAndBareVersions) {
 
 TEST(ParseIfMatchTest, StarMatchesAnyVersion) { EXPECT_EQ(IfMatch("*"), std::nullopt); }
 
-TEST(ParseIfMatchTest, RefusesWhatIsNotAVersion) {
-  for (std::string_view bad : {"", "\"\"", "abc", "\"-1\"", "\"1\", \"2\"", "\"3", "W/",
-                               "\"12345678901234567890\"", "1.0", "0x10"}) {
+// If-Match compares strongly (RFC 9110 13.1.1), and versions are numbers
+// from 1: a weak tag or a tag that is no version never matches (version 0).
+TEST(ParseIfMatchTest, WellFormedTagsThatAreNoVersionNeverMatch) {
+  for (std::string_view never : {"W/\"3\"", "W/\"1\"", "\"stale-0\"", "\"\"", "\"-1\"",
+                                 "\"12345678901234567890\"", "\"99999999999999999999\"",
+                                 "\"1.0\""}) {
+    EXPECT_EQ(IfMatch(never), 0u) << never;
+  }
+}
+
+TEST(ParseIfMatchTest, RefusesWhatIsNotAnEntityTag) {
+  for (std::string_view bad : {"", "abc", "\"1\", \"2\"", "\"3", "W/", "W/3", "v1",
+                               "12345678901234567890", "1.0", "0x10", "\"a\"b\""}) {
     std::optional<uint64_t> out;
     Status s = ParseIfMatch(bad, &out);
     EXPECT_TRUE(s.IsInvalidArgument()) << "'" << bad << "': " << s.ToString();

@@ -8,7 +8,8 @@
 #include <random>
 
 #include "common/time_util.h"
-#include "src/events/event_types.h"
+#include "src/events/credential_events.h"
+#include "src/events/org_events.h"
 #include "src/projections/orgs/org_projection.h"
 
 namespace orgd {

@@ -58,7 +58,7 @@ class CommandMix {
 
   Command Create() {
     Command c = test::MakeCreateOrg(Name());
-    auto& body = std::get<CreateOrg>(c.body);
+    auto& body = *c.As<CreateOrg>();
     body.description = Pick(2) ? "line one\nline two" : "";
     body.email_address = Pick(2) ? "ops@x.example" : "";
     if (Pick(3) == 0) {

@@ -13,6 +13,17 @@
 namespace orgd {
 namespace {
 
+constexpr int64_t kNow = 1'700'000'000'000;
+
+IdempotencyRecord Record(std::string fingerprint, std::string outcome, uint64_t position) {
+  IdempotencyRecord r;
+  r.fingerprint = std::move(fingerprint);
+  r.outcome = std::move(outcome);
+  r.position = position;
+  r.created_ms = kNow;
+  return r;
+}
+
 using test::TempDir;
 
 NewEvent Ev(std::string stream, std::string payload) {
@@ -223,21 +234,40 @@ TEST_F(EventLogTest, ConflictCarriesCurrentVersion) {
 TEST_F(EventLogTest, IdempotencyRecordsAreStoredAndLookedUp) {
   auto batch = store_->NewBatch();
   ASSERT_OK(batch->Append(std::vector{Ev("s", "1")}, {}, Ctx(1000, "k1"), nullptr));
-  batch->PutIdempotency("key:a", "k1", IdempotencyRecord{"fp", 201, "{\"id\":1}", 1});
+  batch->PutIdempotency("key:a", "k1", Record("fp", "{\"id\":1}", 1));
   IdempotencyRecord r;
-  ASSERT_OK(batch->LookupIdempotency("key:a", "k1", &r));  // pending writes are visible
+  ASSERT_OK(batch->LookupIdempotency("key:a", "k1", kNow, &r));  // pending writes are visible
   ASSERT_OK(store_->Commit(batch.get()));
 
   auto next = store_->NewBatch();
-  ASSERT_OK(next->LookupIdempotency("key:a", "k1", &r));
+  ASSERT_OK(next->LookupIdempotency("key:a", "k1", kNow, &r));
   EXPECT_EQ(r.fingerprint, "fp");
-  EXPECT_EQ(r.status, 201);
-  EXPECT_EQ(r.result, "{\"id\":1}");
+  EXPECT_EQ(r.outcome, "{\"id\":1}");
+  EXPECT_EQ(r.created_ms, kNow);
   EXPECT_EQ(r.position, 1u);
   // Keys are scoped by actor.
-  EXPECT_TRUE(next->LookupIdempotency("key:b", "k1", &r).IsNotFound());
-  EXPECT_TRUE(next->LookupIdempotency("key:a", "k2", &r).IsNotFound());
+  EXPECT_TRUE(next->LookupIdempotency("key:b", "k1", kNow, &r).IsNotFound());
+  EXPECT_TRUE(next->LookupIdempotency("key:a", "k2", kNow, &r).IsNotFound());
   EXPECT_EQ(ReplayAll()[0].idempotency_key, "k1");
+}
+
+TEST_F(EventLogTest, IdempotencyRecordsExpireAfterTheRetention) {
+  auto batch = store_->NewBatch();
+  ASSERT_OK(batch->Append(std::vector{Ev("s", "1")}, {}, Ctx(1000, "k1"), nullptr));
+  batch->PutIdempotency("key:a", "k1", Record("fp", "o", 1));
+  ASSERT_OK(store_->Commit(batch.get()));
+  const int64_t retention = StoreOptions().idempotency_retention_ms;
+  EXPECT_EQ(retention, int64_t{24} * 3600 * 1000);  // the documented default
+  IdempotencyRecord r;
+  auto next = store_->NewBatch();
+  EXPECT_OK(next->LookupIdempotency("key:a", "k1", kNow + retention, &r));
+  EXPECT_TRUE(next->LookupIdempotency("key:a", "k1", kNow + retention + 1, &r).IsNotFound());
+  // The record's bytes say when it was made, which is what compaction drops by.
+  std::string raw;
+  ASSERT_TRUE(store_->db()->Get({}, store_->cf(storage::kIdempotencyCf),
+                                storage::IdempotencyKey("key:a", "k1"), &raw).ok());
+  EXPECT_FALSE(IdempotencyExpired(raw, kNow + retention, retention));
+  EXPECT_TRUE(IdempotencyExpired(raw, kNow + retention + 1, retention));
 }
 
 TEST_F(EventLogTest, FailedBatchLeavesNoIdempotencyRecord) {
@@ -247,7 +277,7 @@ TEST_F(EventLogTest, FailedBatchLeavesNoIdempotencyRecord) {
 
   auto batch = store_->NewBatch();
   ASSERT_OK(batch->Append(std::vector{Ev("s", "lost")}, {}, Ctx(1000, "k1"), nullptr));
-  batch->PutIdempotency("key:a", "k1", IdempotencyRecord{"fp", 201, "{}", 2});
+  batch->PutIdempotency("key:a", "k1", Record("fp", "{}", 2));
   faults_.fs->fail_wal_append = true;
   Status s = store_->Commit(batch.get());
   EXPECT_FALSE(s.ok());
@@ -260,7 +290,7 @@ TEST_F(EventLogTest, FailedBatchLeavesNoIdempotencyRecord) {
   store_.reset();
   ASSERT_OK(Open());
   IdempotencyRecord r;
-  EXPECT_TRUE(store_->NewBatch()->LookupIdempotency("key:a", "k1", &r).IsNotFound());
+  EXPECT_TRUE(store_->NewBatch()->LookupIdempotency("key:a", "k1", kNow, &r).IsNotFound());
   EXPECT_EQ(ReplayAll().size(), 1u);
   EXPECT_EQ(VersionOf("s"), 1u);
 }
@@ -300,7 +330,7 @@ TEST_F(EventLogTest, SyncFailedBatchIsAllOrNothingAfterReopen) {
   auto batch = store_->NewBatch();
   ASSERT_OK(batch->Append(std::vector{Ev("a", "2"), Ev("b", "1")}, {}, Ctx(1000, "k"), nullptr));
   ASSERT_OK(batch->Append(std::vector{Ev("c", "1")}, {}, Ctx(), nullptr));
-  batch->PutIdempotency("key:a", "k", IdempotencyRecord{"fp", 201, "{}", 4});
+  batch->PutIdempotency("key:a", "k", Record("fp", "{}", 4));
   faults_.fs->fail_wal_sync = true;
   EXPECT_TRUE(store_->Commit(batch.get()).IsIOError());
   faults_.fs->fail_wal_sync = false;
@@ -315,7 +345,7 @@ TEST_F(EventLogTest, SyncFailedBatchIsAllOrNothingAfterReopen) {
   ASSERT_TRUE(n == 1 || n == 4) << "a partial batch came back: " << n << " events";
   const bool back = n == 4;
   IdempotencyRecord r;
-  EXPECT_EQ(store_->NewBatch()->LookupIdempotency("key:a", "k", &r).ok(), back);
+  EXPECT_EQ(store_->NewBatch()->LookupIdempotency("key:a", "k", kNow, &r).ok(), back);
   EXPECT_EQ(VersionOf("a"), back ? 2u : 1u);
   EXPECT_EQ(VersionOf("c"), back ? 1u : 0u);
   EXPECT_EQ(ReplayAll().size(), n);
@@ -421,7 +451,7 @@ TEST_F(EventLogTest, RollbackToSavePointRestoresTheBatchHead) {
 
   batch->SetSavePoint();
   ASSERT_OK(batch->Append(std::vector{Ev("s", "3"), Ev("t", "1")}, {}, Ctx(3000), nullptr));
-  batch->PutIdempotency("key:a", "k", IdempotencyRecord{"fp", 200, "", 4});
+  batch->PutIdempotency("key:a", "k", Record("fp", "", 4));
   EXPECT_EQ(batch->head().last_position, 4u);
   batch->RollbackToSavePoint();
 
@@ -433,7 +463,7 @@ TEST_F(EventLogTest, RollbackToSavePointRestoresTheBatchHead) {
   ASSERT_OK(batch->StreamVersion("t", &v));
   EXPECT_EQ(v, 0u);
   IdempotencyRecord r;
-  EXPECT_TRUE(batch->LookupIdempotency("key:a", "k", &r).IsNotFound());
+  EXPECT_TRUE(batch->LookupIdempotency("key:a", "k", kNow, &r).IsNotFound());
 
   // A released save point keeps its changes.
   batch->SetSavePoint();

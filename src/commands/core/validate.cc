@@ -1,26 +1,8 @@
-#include "src/commands/core/decision.h"
+#include "src/commands/core/validate.h"
+
+#include <string>
 
 namespace orgd {
-
-Status ValidateOrgName(std::string_view name) {
-  if (name.empty() || name.size() > 39) {
-    return Status::InvalidArgument("name must be 1 to 39 characters long", "invalid_name");
-  }
-  for (char c : name) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-    if (!ok) {
-      return Status::InvalidArgument(
-          "name may contain only lower-case letters a-z, digits 0-9 and '-'", "invalid_name");
-    }
-  }
-  if (name.front() == '-' || name.back() == '-') {
-    return Status::InvalidArgument("name must not start or end with '-'", "invalid_name");
-  }
-  if (name.find("--") != std::string_view::npos) {
-    return Status::InvalidArgument("name must not contain '--'", "invalid_name");
-  }
-  return Status::OK();
-}
 
 Status ValidateText(std::string_view field, std::string_view value, size_t max_chars,
                     bool multiline) {

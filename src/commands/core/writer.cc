@@ -4,9 +4,8 @@
 
 #include <chrono>
 
-#include "src/commands/core/decision.h"
 #include "common/time_util.h"
-#include "src/projections/orgs/org_projection.h"
+#include "src/commands/core/batch_state.h"
 
 namespace orgd {
 
@@ -19,11 +18,8 @@ std::string_view WriterStateName(WriterState state) {
   return "unknown";
 }
 
-Writer::Writer(EventStore* store, const ProjectionSet* projections, WriterOptions options)
-    : store_(store),
-      projections_(projections),
-      options_(std::move(options)),
-      orgs_cf_(store->cf(ColumnFamilyName(OrgProjection::kName))) {}
+Writer::Writer(EventLog* log, const ProjectionSet* projections, WriterOptions options)
+    : log_(log), projections_(projections), options_(std::move(options)) {}
 
 Writer::~Writer() { Stop(); }
 
@@ -55,6 +51,7 @@ void Writer::Stop() {
 }
 
 Status Writer::Submit(Command cmd, Completion done) {
+  ORGD_RETURN_IF_ERROR(cmd.Validate());
   if (stats_.state.load(std::memory_order_acquire) != WriterState::kHealthy) {
     stats_.refused.fetch_add(1, std::memory_order_relaxed);
     return Refusal();
@@ -118,7 +115,7 @@ bool Writer::WaitForWork() {
 }
 
 void Writer::TryRecover() {
-  Status s = store_->Resume();
+  Status s = log_->Resume();
   if (s.ok()) {
     stats_.recoveries.fetch_add(1, std::memory_order_relaxed);
     SetHealth(WriterState::kHealthy, Status::OK());
@@ -176,14 +173,14 @@ void Writer::ProcessBatch(std::vector<Pending>& pending) {
     }
     return;
   }
-  auto batch = store_->NewBatch();
+  auto batch = log_->NewBatch();
   for (auto& p : pending) Stage(p, batch.get());
   if (batch->event_count() > 0) projections_->Checkpoint(batch.get());
   if (before_commit_) before_commit_(pending.size());
 
   if (!batch->empty()) {
     auto t0 = std::chrono::steady_clock::now();
-    Status s = store_->Commit(batch.get());
+    Status s = log_->Commit(batch.get());
     last_commit_ = std::chrono::steady_clock::now() - t0;
     stats_.commit_seconds.Observe(std::chrono::duration<double>(last_commit_).count());
     if (!s.ok()) {
@@ -214,33 +211,41 @@ void Writer::ProcessBatch(std::vector<Pending>& pending) {
   for (auto& p : pending) p.done(std::move(p.outcome));
 }
 
-void Writer::Stage(Pending& p, AppendBatch* batch) {
+bool Writer::Replay(Pending& p, LogBatch* batch) {
   const CommandMeta& m = p.cmd.meta;
   CommandOutcome& out = p.outcome;
-  if (!m.idempotency_key.empty()) {
-    IdempotencyRecord first;
-    Status s = batch->LookupIdempotency(m.actor, m.idempotency_key, &first);
-    if (s.ok()) {
-      if (first.fingerprint != m.fingerprint) {
-        out.error = Status::Conflict(
-            "Idempotency-Key was already used for a different request", "idempotency_key_reused");
-        return;
-      }
-      out.status = first.status;
-      out.body = first.result;
-      out.position = first.position;
-      out.version = first.version;
-      out.replayed = true;
-      return;
-    }
-    if (!s.IsNotFound()) {
-      out.error = s;
-      return;
-    }
+  IdempotencyRecord first;
+  Status s = batch->LookupIdempotency(m.actor, m.idempotency_key, Now(), &first);
+  if (s.IsNotFound()) return false;
+  if (!s.ok()) {
+    out.error = s;
+    return true;
   }
+  if (first.fingerprint != m.fingerprint) {
+    out.error = Status::Conflict("Idempotency-Key was already used for a different request",
+                                 "idempotency_key_reused");
+    return true;
+  }
+  if (!first.outcome.empty()) {
+    out.error = DecodeOutcome(first.outcome, &out.result);
+  } else {  // a record of an older build: its native reply
+    out.result.kind = first.legacy_status == 201   ? CommandResult::Kind::kCreated
+                      : first.legacy_status == 204 ? CommandResult::Kind::kDeleted
+                                                   : CommandResult::Kind::kChanged;
+    out.result.snapshot = first.legacy_body;
+    out.result.version = first.legacy_version;
+    out.result.position = first.position;
+  }
+  out.replayed = out.error.ok();
+  return true;
+}
 
-  StateView state(batch, projections_);
-  Result<Decision> decided = Decide(state, p.cmd);
+void Writer::Stage(Pending& p, LogBatch* batch) {
+  const CommandMeta& m = p.cmd.meta;
+  CommandOutcome& out = p.outcome;
+  if (!m.idempotency_key.empty() && Replay(p, batch)) return;
+
+  Result<Decision> decided = p.cmd.Decide(BatchState(batch, projections_));
   if (!decided.ok()) {
     out.error = decided.status();
     return;
@@ -251,10 +256,14 @@ void Writer::Stage(Pending& p, AppendBatch* batch) {
   batch->SetSavePoint();
   Status s = batch->Append(d.events, d.expected, ctx, &appended);
   for (size_t i = 0; s.ok() && i < appended.size(); ++i) s = projections_->Apply(appended[i], batch);
-  if (s.ok()) s = RenderResult(d, batch, &out);
+  if (s.ok()) s = Complete(batch, &d.result);
   if (s.ok() && !m.idempotency_key.empty()) {
-    batch->PutIdempotency(m.actor, m.idempotency_key,
-                          IdempotencyRecord{m.fingerprint, out.status, out.body, out.position, out.version});
+    IdempotencyRecord record;
+    record.fingerprint = m.fingerprint;
+    record.outcome = EncodeOutcome(d.result);
+    record.position = d.result.position;
+    record.created_ms = Now();
+    batch->PutIdempotency(m.actor, m.idempotency_key, record);
   }
   if (!s.ok()) {
     batch->RollbackToSavePoint();
@@ -263,18 +272,15 @@ void Writer::Stage(Pending& p, AppendBatch* batch) {
     return;
   }
   batch->ReleaseSavePoint();
+  out.result = std::move(d.result);
 }
 
-Status Writer::RenderResult(const Decision& d, AppendBatch* batch, CommandOutcome* out) {
-  out->status = d.status;
-  out->position = batch->head().last_position;
-  if (!d.version_of.empty()) ORGD_RETURN_IF_ERROR(batch->StreamVersion(d.version_of, &out->version));
-  if (d.show == Decision::Show::kOrg) {
-    ProjectionWriter orgs(batch, orgs_cf_);
-    uint64_t version;
-    ORGD_RETURN_IF_ERROR(OrgReader(orgs).FindJson(std::to_string(d.org_id), &version, &out->body));
-  }
-  return Status::OK();
+Status Writer::Complete(LogBatch* batch, CommandResult* r) {
+  r->position = batch->head().last_position;
+  if (!r->stream.empty()) ORGD_RETURN_IF_ERROR(batch->StreamVersion(r->stream, &r->version));
+  if (r->kind == CommandResult::Kind::kDeleted || r->entity.empty()) return Status::OK();
+  Status s = projections_->Snapshot(r->entity, r->id, batch, &r->snapshot);
+  return s.IsNotFound() ? Status::OK() : s;  // an entity no model keeps
 }
 
 }  // namespace orgd

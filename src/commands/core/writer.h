@@ -31,7 +31,7 @@
 #include "common/metrics.h"
 #include "common/thread_annotations.h"
 #include "src/projections/core/projection.h"
-#include "storage/event_store.h"
+#include "storage/log/event_log.h"
 
 namespace orgd {
 
@@ -86,8 +86,8 @@ class Writer {
   // Called exactly once per accepted command, on the writer thread.
   using Completion = std::function<void(CommandOutcome)>;
 
-  // "*store" and "*projections" must outlive the writer.
-  Writer(EventStore* store, const ProjectionSet* projections, WriterOptions options = {});
+  // "*log" and "*projections" must outlive the writer.
+  Writer(EventLog* log, const ProjectionSet* projections, WriterOptions options = {});
   ~Writer();  // Stop()s.
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
@@ -96,9 +96,10 @@ class Writer {
   // Stops taking commands, completes every queued one, joins the thread.
   void Stop() LOCKS_EXCLUDED(mu_);
 
-  // Queues cmd. Unavailable (and done is not called) when the queue is full
-  // ("queue_full"), the writer is stopping ("shutting_down") or not healthy
-  // ("recovering", "read_only").
+  // Checks cmd's stateless rules on the calling thread, then queues it.
+  // InvalidArgument (and done is not called) when they fail; Unavailable when
+  // the queue is full ("queue_full"), the writer is stopping
+  // ("shutting_down") or not healthy ("recovering", "read_only").
   Status Submit(Command cmd, Completion done) LOCKS_EXCLUDED(mu_);
 
   const WriterStats& stats() const { return stats_; }
@@ -127,15 +128,17 @@ class Writer {
   void Linger() EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ProcessBatch(std::vector<Pending>& batch);
   // Decides and stages one command into batch; fills p.outcome.
-  void Stage(Pending& p, AppendBatch* batch);
-  Status RenderResult(const struct Decision& d, AppendBatch* batch, CommandOutcome* out);
+  void Stage(Pending& p, LogBatch* batch);
+  // An earlier outcome of the same idempotency key; false when there is none.
+  bool Replay(Pending& p, LogBatch* batch);
+  // Fills in what the appended events came to: version, position, snapshot.
+  Status Complete(LogBatch* batch, CommandResult* result);
   int64_t Now() const;
 
   // Constant after construction.
-  EventStore* const store_;
+  EventLog* const log_;
   const ProjectionSet* const projections_;
   const WriterOptions options_;
-  rocksdb::ColumnFamilyHandle* const orgs_cf_;
   std::function<void(size_t)> before_commit_;
 
   // Writer thread only.

@@ -1,31 +1,16 @@
-// Decisions about organizations.
-#include "src/commands/core/decision.h"
-#include "common/random.h"
-#include "src/events/event_types.h"
+// Decisions about organizations: against state only (the stateless checks
+// are in validate.cc and ran before the command was queued).
+#include "src/commands/orgs/commands.h"
+#include "src/events/org_events.h"
 #include "src/projections/orgs/org_projection.h"
 
 namespace orgd {
 namespace {
 
-constexpr size_t kMaxTitle = 254;
-constexpr size_t kMaxDescription = 4000;
-constexpr size_t kMaxLink = 254;
-
-Status ValidateOrgFields(const std::string* title, const std::string* description,
-                         const std::string* email, const std::string* link) {
-  if (title) ORGD_RETURN_IF_ERROR(ValidateText("title", *title, kMaxTitle));
-  if (description) {
-    ORGD_RETURN_IF_ERROR(ValidateText("description", *description, kMaxDescription, true));
-  }
-  if (email) ORGD_RETURN_IF_ERROR(ValidateEmail("email_address", *email));
-  if (link) ORGD_RETURN_IF_ERROR(ValidateText("link", *link, kMaxLink));
-  return Status::OK();
-}
-
 // Finds the org a command addresses and checks If-Match against its version.
 Status LoadForChange(const StateView& s, const CommandMeta& m, const std::string& ref,
                      OrgRecord* org) {
-  ORGD_RETURN_IF_ERROR(OrgReader(s.model("orgs")).Find(ref, org));
+  ORGD_RETURN_IF_ERROR(OrgReader(s.model(OrgProjection::kName)).Find(ref, org));
   if (m.if_match && *m.if_match != org->version) {
     return Status::PreconditionFailed("org " + org->name + " is at version " +
                                           std::to_string(org->version) + ", If-Match expected " +
@@ -36,18 +21,19 @@ Status LoadForChange(const StateView& s, const CommandMeta& m, const std::string
   return Status::OK();
 }
 
+CommandResult OrgResult(CommandResult::Kind kind, uint64_t id) {
+  return CommandResult{kind, std::string(OrgProjection::kEntity), std::to_string(id), OrgStream(id), 0, 0, {}};
+}
+
 }  // namespace
 
-Result<Decision> DecideCreateOrg(const StateView& s, const CommandMeta& m, const CreateOrg& c) {
+Result<Decision> Decide(const StateView& s, const CommandMeta& m, const CreateOrg& c) {
   if (!m.site_admin) return Status::Forbidden("only site admins may create organizations");
-  ORGD_RETURN_IF_ERROR(ValidateOrgName(c.name));
-  ORGD_RETURN_IF_ERROR(ValidateOrgFields(&c.title, &c.description, &c.email_address, &c.link));
-  if (!IsUuid(c.uuid)) return Status::Internal("CreateOrg without a uuid");
   if (m.if_match) {
     return Status::PreconditionFailed("If-Match cannot hold for an org that does not exist yet",
                                       "version_mismatch");
   }
-  OrgReader orgs(s.model("orgs"));
+  OrgReader orgs(s.model(OrgProjection::kName));
   bool taken;
   ORGD_RETURN_IF_ERROR(orgs.NameTaken(c.name, &taken));
   if (taken) return Status::Conflict("name '" + c.name + "' is already taken", "name_taken");
@@ -63,24 +49,12 @@ Result<Decision> DecideCreateOrg(const StateView& s, const CommandMeta& m, const
   Decision d;
   d.events.push_back(MakeEvent(OrgStream(e.id), e));
   d.expected.push_back({OrgStream(e.id), 0});
-  d.status = 201;
-  d.show = Decision::Show::kOrg;
-  d.org_id = e.id;
-  d.version_of = OrgStream(e.id);
+  d.result = OrgResult(CommandResult::Kind::kCreated, e.id);
   return d;
 }
 
-Result<Decision> DecideUpdateOrg(const StateView& s, const CommandMeta& m, const UpdateOrg& c) {
+Result<Decision> Decide(const StateView& s, const CommandMeta& m, const UpdateOrg& c) {
   if (!m.site_admin) return Status::Forbidden("only site admins may change organizations");
-  if (!c.title && !c.description && !c.email_address && !c.link) {
-    return Status::InvalidArgument(
-        "nothing to change: give at least one of title, description, email_address, link",
-        "empty_update");
-  }
-  ORGD_RETURN_IF_ERROR(ValidateOrgFields(c.title ? &*c.title : nullptr,
-                                         c.description ? &*c.description : nullptr,
-                                         c.email_address ? &*c.email_address : nullptr,
-                                         c.link ? &*c.link : nullptr));
   OrgRecord org;
   ORGD_RETURN_IF_ERROR(LoadForChange(s, m, c.org, &org));
   OrgUpdated e;
@@ -92,13 +66,11 @@ Result<Decision> DecideUpdateOrg(const StateView& s, const CommandMeta& m, const
   Decision d;
   d.events.push_back(MakeEvent(OrgStream(org.id), e));
   d.expected.push_back({OrgStream(org.id), org.version});
-  d.show = Decision::Show::kOrg;
-  d.org_id = org.id;
-  d.version_of = OrgStream(org.id);
+  d.result = OrgResult(CommandResult::Kind::kChanged, org.id);
   return d;
 }
 
-Result<Decision> DecideDeleteOrg(const StateView& s, const CommandMeta& m, const DeleteOrg& c) {
+Result<Decision> Decide(const StateView& s, const CommandMeta& m, const DeleteOrg& c) {
   if (!m.site_admin) return Status::Forbidden("only site admins may delete organizations");
   OrgRecord org;
   ORGD_RETURN_IF_ERROR(LoadForChange(s, m, c.org, &org));
@@ -106,8 +78,7 @@ Result<Decision> DecideDeleteOrg(const StateView& s, const CommandMeta& m, const
   Decision d;
   d.events.push_back(MakeEvent(OrgStream(org.id), e));
   d.expected.push_back({OrgStream(org.id), org.version});
-  d.status = 204;
-  d.version_of = OrgStream(org.id);
+  d.result = OrgResult(CommandResult::Kind::kDeleted, org.id);
   return d;
 }
 

@@ -1,11 +1,10 @@
 #include "src/http/core/api.h"
 
-#include "src/commands/core/writer.h"
 #include "common/random.h"
 #include "common/sha256.h"
 #include "common/time_util.h"
+#include "src/commands/core/writer.h"
 #include "src/http/core/errors.h"
-#include "src/projections/orgs/org_projection.h"
 
 namespace orgd::http {
 
@@ -40,20 +39,24 @@ std::string RequestIdFor(const HttpRequest& req) {
 
 }  // namespace
 
-Api::Api(EventStore* store, Writer* writer, ApiOptions options)
-    : store_(store),
+Api::Api(const ReadViews* views, Writer* writer, ApiOptions options)
+    : views_(views),
       writer_(writer),
       options_(std::move(options)),
-      orgs_cf_(store->cf(ColumnFamilyName(OrgProjection::kName))),
-      auth_(store, options_.clock ? options_.clock : NowMs) {
-  router_.Add("GET", "/healthz", kHealthz);
-  router_.Add("GET", "/readyz", kReadyz);
-  router_.Add("GET", "/metrics", kMetrics);
-  router_.Add("POST", "/api/v1/orgs", kCreateOrg);
-  router_.Add("GET", "/api/v1/orgs", kListOrgs);
-  router_.Add("GET", "/api/v1/orgs/{org}", kGetOrg);
-  router_.Add("PATCH", "/api/v1/orgs/{org}", kUpdateOrg);
-  router_.Add("DELETE", "/api/v1/orgs/{org}", kDeleteOrg);
+      auth_(views, options_.clock ? options_.clock : NowMs) {}
+
+void Api::Add(const Surface* surface, std::string_view method, std::string_view pattern,
+              RoutePolicy policy, Handler handler) {
+  router_.Add(method, pattern, static_cast<int>(handlers_.size()));
+  handlers_.push_back(Route{RouteInfo{std::string(method), std::string(pattern), policy,
+                                      surface->name},
+                            surface, std::move(handler)});
+}
+
+std::vector<Api::RouteInfo> Api::routes() const {
+  std::vector<RouteInfo> out;
+  for (const auto& r : handlers_) out.push_back(r.info);
+  return out;
 }
 
 int64_t Api::Now() const { return options_.clock ? options_.clock() : NowMs(); }
@@ -92,96 +95,91 @@ void Api::Handle(HttpRequest req, Reply reply) {
     case Router::Match::Kind::kFound:
       break;
   }
-  Call call{std::move(req), std::move(m.params), {}, std::move(request_id), std::move(observed)};
-  if (route.starts_with("/api/")) {
-    Status s = auth_.Authenticate(call.req.Header("Authorization"), &call.principal);
-    if (!s.ok()) return call.reply(ErrorResponse(s));
+  const Route& route_entry = handlers_[static_cast<size_t>(m.id)];
+  Call call{std::move(req),         std::move(m.params),  {},
+            std::move(request_id),  route_entry.surface,  std::move(observed)};
+  if (route_entry.info.policy.access != RoutePolicy::Access::kPublic) {
+    Status s = auth_.Authenticate(call.req, call.surface->credentials, &call.principal);
+    if (s.ok()) s = Authorize(call.principal, route_entry.info.policy, call.params);
+    if (!s.ok()) return call.Fail(s);
   }
-  Dispatch(m.id, std::move(call));
+  route_entry.handler(std::move(call));
 }
 
-void Api::Dispatch(int route, Call call) {
-  switch (static_cast<Route>(route)) {
-    case kHealthz: return call.reply(Healthz());
-    case kReadyz: return call.reply(Readyz());
-    case kMetrics: return call.reply(Metrics());
-    case kCreateOrg: return OnCreateOrg(std::move(call));
-    case kListOrgs: return OnListOrgs(std::move(call));
-    case kGetOrg: return OnGetOrg(std::move(call));
-    case kUpdateOrg: return OnUpdateOrg(std::move(call));
-    case kDeleteOrg: return OnDeleteOrg(std::move(call));
+namespace {
+
+// The same key with another surface, method, target, body or precondition
+// is a different request.
+std::string Fingerprint(const Call& call) {
+  Sha256 h;
+  for (std::string_view part : {std::string_view(call.surface->name), std::string_view(call.req.method),
+                                std::string_view(call.req.target)}) {
+    h.Update(part);
+    h.Update("\n");
   }
-  call.reply(ErrorResponse(Status::Internal("unhandled route")));
+  h.Update(call.req.Header("If-Match").value_or("<none>"));
+  h.Update("\n");
+  h.Update(call.req.body);
+  return ToHex(h.Final());
 }
 
-bool Api::PrepareWrite(Call& call, Command& cmd) {
+}  // namespace
+
+void Api::SubmitCommand(Call call, Command cmd,
+                        std::function<HttpResponse(const CommandOutcome&)> render) {
   CommandMeta& meta = cmd.meta;
   meta.actor = call.principal.Actor();
   meta.site_admin = call.principal.site_admin;
   meta.request_id = call.request_id;
   if (auto key = call.req.Header("Idempotency-Key")) {
     if (key->empty() || key->size() > kMaxIdempotencyKey || !IsVisibleAscii(*key)) {
-      call.reply(ErrorResponse(400, "bad_idempotency_key",
-                               "Idempotency-Key must be 1-255 visible ASCII characters"));
-      return false;
+      return call.Fail(Status::InvalidArgument(
+          "Idempotency-Key must be 1-255 visible ASCII characters", "bad_idempotency_key"));
     }
     meta.idempotency_key = std::string(*key);
-    // The same key with another method, target or body is a different request.
-    Sha256 h;
-    h.Update(call.req.method);
-    h.Update("\n");
-    h.Update(call.req.target);
-    h.Update("\n");
-    h.Update(call.req.body);
-    meta.fingerprint = ToHex(h.Final());
+    meta.fingerprint = Fingerprint(call);
   }
   if (auto if_match = call.req.Header("If-Match")) {
     Status s = ParseIfMatch(*if_match, &meta.if_match);
-    if (!s.ok()) {
-      call.reply(ErrorResponse(s));
-      return false;
-    }
+    if (!s.ok()) return call.Fail(s);
   }
-  return true;
-}
-
-void Api::Submit(Call call, Command cmd) {
-  if (!PrepareWrite(call, cmd)) return;
   Reply reply = call.reply;
-  Status s = writer_->Submit(std::move(cmd), [reply](CommandOutcome o) { reply(ResponseFor(o)); });
-  if (!s.ok()) call.reply(ErrorResponse(s));
-}
-
-HttpResponse ResponseFor(const CommandOutcome& o) {
-  if (!o.error.ok()) return ErrorResponse(o.error);
-  HttpResponse r;
-  r.status = o.status;
-  r.body = o.body;
-  if (o.version != 0) r.AddHeader("ETag", "\"" + std::to_string(o.version) + "\"");
-  if (o.replayed) r.AddHeader("Idempotent-Replayed", "true");
-  return r;
+  const Surface* surface = call.surface;
+  Status s = writer_->Submit(std::move(cmd), [reply, surface, render](CommandOutcome o) {
+    reply(o.error.ok() ? render(o) : surface->error(o.error));
+  });
+  if (!s.ok()) call.Fail(s);
 }
 
 Status ParseIfMatch(std::string_view v, std::optional<uint64_t>* out) {
-  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  auto bad = [] {
+    return Status::InvalidArgument(
+        "If-Match must be one entity tag, such as \"3\" (the ETag this server gave), or *",
+        "bad_if_match");
+  };
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
   if (v == "*") {
     out->reset();
     return Status::OK();
   }
-  if (v.starts_with("W/")) v.remove_prefix(2);
-  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  const bool weak = v.starts_with("W/");
+  if (weak) v.remove_prefix(2);
+  const bool quoted = v.size() >= 2 && v.front() == '"' && v.back() == '"';
+  if (quoted) {
+    v = v.substr(1, v.size() - 2);
+    for (char c : v) {  // etagc: %x21 / %x23-7E / obs-text
+      const auto u = static_cast<unsigned char>(c);
+      if (u == '"' || u < 0x21 || u == 0x7f) return bad();
+    }
+  } else if (weak || v.empty()) {
+    return bad();
+  }
   uint64_t n = 0;
-  bool ok = !v.empty() && v.size() <= 19;
-  for (char c : v) {
-    if (c < '0' || c > '9') ok = false;
-    n = n * 10 + static_cast<uint64_t>(c - '0');
-  }
-  if (!ok) {
-    return Status::InvalidArgument("If-Match must be an ETag this server gave, such as \"3\"",
-                                   "bad_if_match");
-  }
-  *out = n;
+  bool number = !v.empty() && v.size() <= 19 && v.find_first_not_of("0123456789") == v.npos;
+  for (char c : v) n = number ? n * 10 + static_cast<uint64_t>(c - '0') : 0;
+  if (!quoted && !number) return bad();  // a bare value must be a version
+  *out = (number && !weak) ? n : 0;      // 0: a tag no version ever has
   return Status::OK();
 }
 

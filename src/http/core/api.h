@@ -1,11 +1,16 @@
 // Api: orgd's HTTP request handling, from HttpRequest to HttpResponse.
 //
-// Routes requests, authenticates /api/v1 callers, turns writes into commands
-// for the Writer and answers reads from the read models. No sockets here: the
+// Routes are registered by each surface's files (src/http/native/*_routes.cc,
+// later src/http/compat/<product>/) through Add(): a method, a pattern, who
+// may call it (RoutePolicy) and a handler. Handle() matches the route,
+// authenticates the caller with the credential forms of the route's surface,
+// asks Authorize() and runs the handler. Writes become commands for the
+// Writer (SubmitCommand); reads use the typed ReadViews. No sockets here: the
 // server (server.cc) feeds it, and tests call Handle() directly.
 //
-// Thread safety: Handle() is safe from any number of threads at once. A reply
-// may be delivered on another thread (the writer's) after Handle() returned.
+// Thread safety: Add() only before serving starts; afterwards Handle() is
+// safe from any number of threads at once. A reply may be delivered on
+// another thread (the writer's) after Handle() returned.
 #pragma once
 
 #include <atomic>
@@ -21,17 +26,11 @@
 #include "src/http/core/message.h"
 #include "src/http/core/router.h"
 
-namespace rocksdb {
-class ColumnFamilyHandle;
-}
-
 namespace orgd {
-class EventStore;
+class ReadViews;
 class Writer;
-struct Command;
+class Command;
 struct CommandOutcome;
-struct CreateOrg;
-struct UpdateOrg;
 }  // namespace orgd
 
 namespace orgd::http {
@@ -39,6 +38,8 @@ namespace orgd::http {
 struct ApiOptions {
   size_t default_page_size = 30;
   size_t max_page_size = 100;
+  // The deepest offset page (page × per_page) /orgs serves; cursors have no bound.
+  size_t max_page_offset = 10'000;
   std::function<int64_t()> clock;  // ms since the epoch; nullptr: the system clock
 };
 
@@ -49,86 +50,102 @@ struct ConnectionStats {
   std::atomic<uint64_t> rejected{0};  // over the connection limit
 };
 
+// A family of routes that share a wire format: the credential forms they
+// accept and the shape of their errors. Surfaces outlive the Api.
+struct Surface {
+  std::string name;  // "native": also part of every idempotency fingerprint
+  std::vector<CredentialParser> credentials;
+  std::function<HttpResponse(const Status&)> error;  // REQUIRES: !s.ok()
+};
+
+// One request on its way through: what a handler receives.
+struct Call {
+  using Reply = std::function<void(HttpResponse)>;
+  HttpRequest req;
+  std::vector<std::string> params;  // the pattern's {parameters}, decoded
+  Principal principal;              // empty on a public route
+  std::string request_id;
+  const Surface* surface = nullptr;
+  Reply reply;
+
+  // Replies with the surface's rendering of s (REQUIRES: !s.ok()).
+  void Fail(const Status& s) { reply(surface->error(s)); }
+};
+
 class Api {
  public:
-  using Reply = std::function<void(HttpResponse)>;
+  using Reply = Call::Reply;
+  using Handler = std::function<void(Call)>;
 
-  // "*store" and "*writer" must outlive the Api.
-  Api(EventStore* store, Writer* writer, ApiOptions options = {});
+  // "*views" and "*writer" must outlive the Api.
+  Api(const ReadViews* views, Writer* writer, ApiOptions options = {});
   Api(const Api&) = delete;
   Api& operator=(const Api&) = delete;
+
+  // Registers a route. "*surface" must outlive the Api.
+  void Add(const Surface* surface, std::string_view method, std::string_view pattern,
+           RoutePolicy policy, Handler handler);
 
   // Handles req and calls reply exactly once, on this thread or another.
   void Handle(HttpRequest req, Reply reply);
 
+  // Fills cmd's meta from the call (actor, request id, Idempotency-Key and
+  // the request's fingerprint, If-Match), submits it, and replies with
+  // render(outcome) once it is decided and durable; errors go through the
+  // call's surface.
+  void SubmitCommand(Call call, Command cmd,
+                     std::function<HttpResponse(const CommandOutcome&)> render);
+
   // After this, /readyz answers 503 so balancers stop sending work.
   void SetDraining() { draining_.store(true, std::memory_order_relaxed); }
+  bool draining() const { return draining_.load(std::memory_order_relaxed); }
 
   ConnectionStats& connection_stats() { return connections_; }
+  HistogramFamily& latency() { return latency_; }
 
   // Records an exchange answered outside Handle() (the server's own limits).
   void Observe(std::string_view route, std::string_view method, int status, double seconds);
 
- private:
-  // One request on its way through: what routes receive.
-  struct Call {
-    HttpRequest req;
-    std::vector<std::string> params;
-    Principal principal;
-    std::string request_id;
-    Reply reply;
-  };
-  enum Route : int {
-    kHealthz,
-    kReadyz,
-    kMetrics,
-    kCreateOrg,
-    kListOrgs,
-    kGetOrg,
-    kUpdateOrg,
-    kDeleteOrg,
-  };
-
-  void Dispatch(int route, Call call);
-  // Fills c.meta from the request (actor, ids, If-Match); false after replying with an error.
-  bool PrepareWrite(Call& call, Command& cmd);
-  void Submit(Call call, Command cmd);
+  const ReadViews& views() const { return *views_; }
+  Writer& writer() const { return *writer_; }
+  const ApiOptions& options() const { return options_; }
   int64_t Now() const;
 
-  // org_api.cc
-  void OnCreateOrg(Call call);
-  void OnGetOrg(Call call);
-  void OnListOrgs(Call call);
-  void OnUpdateOrg(Call call);
-  void OnDeleteOrg(Call call);
+  // Every registered route, in registration order.
+  struct RouteInfo {
+    std::string method;
+    std::string pattern;
+    RoutePolicy policy;
+    std::string surface;
+  };
+  std::vector<RouteInfo> routes() const;
 
-  // ops_api.cc
-  HttpResponse Healthz() const;
-  HttpResponse Readyz() const;
-  HttpResponse Metrics();
+ private:
+  struct Route {
+    RouteInfo info;
+    const Surface* surface;
+    Handler handler;
+  };
 
-  // Constant after construction.
-  EventStore* const store_;
+  // Constant after construction (and registration).
+  const ReadViews* const views_;
   Writer* const writer_;
   const ApiOptions options_;
-  rocksdb::ColumnFamilyHandle* const orgs_cf_;
   const Authenticator auth_;
   Router router_;
+  std::vector<Route> handlers_;  // by router id
 
   std::atomic<bool> draining_{false};
   ConnectionStats connections_;
   HistogramFamily latency_{Histogram::LatencyBounds()};
 };
 
-// Native-API body decoding, separate from the handlers so tests and fuzzers
-// reach it directly. InvalidArgument names the offending field.
-Status DecodeCreateOrg(std::string_view body, CreateOrg* out);
-Status DecodeUpdateOrg(std::string_view body, UpdateOrg* out);
-
-// Parses an If-Match value: "3", W/"3" or 3; "*" yields nullopt.
+// Parses an If-Match value holding one entity tag (RFC 9110 13.1.1): "3",
+// W/"3", a bare 3 (accepted for old clients) or "*" (nullopt: any version).
+// If-Match compares strongly, and versions are decimal numbers from 1: a weak
+// tag or any other well-formed tag ("stale-0", a number beyond 64 bits) can
+// never match and yields version 0, which makes the write fail with 412.
+// InvalidArgument "bad_if_match" only for a malformed value.
 Status ParseIfMatch(std::string_view value, std::optional<uint64_t>* out);
-
-// The reply for what the writer answered.
-HttpResponse ResponseFor(const CommandOutcome& outcome);
 
 }  // namespace orgd::http

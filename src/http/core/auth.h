@@ -1,8 +1,13 @@
-// Authentication of API requests: "Authorization: Bearer <key>".
+// Authentication and authorization of HTTP requests.
 //
-// Only the SHA-256 of a key is stored; a presented key is hashed and looked up
-// in the credentials read model. An Authenticator is immutable after
-// construction and safe to use from any thread.
+// Credentials: each surface lists the credential forms it accepts
+// (CredentialParser: Bearer for the native API now; Token, Basic `key:`, the
+// session cookie and EduBase's app:secret come with their surfaces). Only the
+// SHA-256 of a secret is stored; a presented one is hashed and looked up.
+//
+// Authorization is a property of each route (RoutePolicy), decided by one
+// function, Authorize. An Authenticator is immutable after construction and
+// safe to use from any thread; the rest are pure functions.
 #pragma once
 
 #include <cstdint>
@@ -10,15 +15,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
-
-namespace rocksdb {
-class ColumnFamilyHandle;
-}
+#include "src/http/core/message.h"
 
 namespace orgd {
-class EventStore;
+class ReadViews;
 }
 
 namespace orgd::http {
@@ -36,22 +39,59 @@ struct Principal {
 // Longest credential accepted, in bytes.
 inline constexpr size_t kMaxCredentialBytes = 256;
 
+// Finds one form of credential in a request. NotFound when the request does
+// not use this form (the next parser is asked); Unauthenticated when it uses
+// it badly; OK with the secret otherwise.
+using CredentialParser = std::function<Status(const HttpRequest& req, std::string* secret)>;
+
+// "Authorization: Bearer <key>".
+Status ParseBearerCredential(const HttpRequest& req, std::string* secret);
+
 // Extracts the key from an Authorization header value. The scheme is matched
 // case-insensitively; the key must be 1..kMaxCredentialBytes visible ASCII
 // characters. Unauthenticated (with a reason) otherwise.
 Status ParseBearer(std::string_view header, std::string_view* key);
 
+// Who may call a route.
+struct RoutePolicy {
+  enum class Access : uint8_t {
+    kPublic,         // anyone, without a credential (health checks)
+    kAnyCredential,  // any valid credential
+    kSiteAdmin,      // a site admin
+    kOrgCapability,  // a site admin, or a member of the org in path parameter
+                     // org_param holding the capability (memberships arrive
+                     // with the membership model)
+  };
+  Access access = Access::kSiteAdmin;
+  std::string_view capability;  // kOrgCapability: "manage_org", ...
+  size_t org_param = 0;         // kOrgCapability: which path parameter names the org
+
+  static RoutePolicy Public() { return {Access::kPublic, {}, 0}; }
+  static RoutePolicy AnyCredential() { return {Access::kAnyCredential, {}, 0}; }
+  static RoutePolicy SiteAdmin() { return {Access::kSiteAdmin, {}, 0}; }
+  static RoutePolicy OrgCapability(std::string_view capability, size_t org_param = 0) {
+    return {Access::kOrgCapability, capability, org_param};
+  }
+};
+
+// The one answer to "may this principal call this route with these path
+// parameters": OK, Forbidden (403) for a missing right, NotFound (404) for an
+// org the caller may not know exists. REQUIRES: policy is not kPublic.
+Status Authorize(const Principal& who, const RoutePolicy& policy,
+                 const std::vector<std::string>& params);
+
 class Authenticator {
  public:
-  // "*store" must outlive the authenticator. clock: ms since the epoch.
-  Authenticator(const EventStore* store, std::function<int64_t()> clock);
+  // "*views" must outlive the authenticator. clock: ms since the epoch.
+  Authenticator(const ReadViews* views, std::function<int64_t()> clock);
 
-  // Unauthenticated when the header is missing, malformed, unknown or expired.
-  Status Authenticate(std::optional<std::string_view> authorization, Principal* out) const;
+  // Tries parsers in order. Unauthenticated when no form is present, or the
+  // presented credential is malformed, unknown or expired.
+  Status Authenticate(const HttpRequest& req, const std::vector<CredentialParser>& parsers,
+                      Principal* out) const;
 
  private:
-  const EventStore* const store_;
-  rocksdb::ColumnFamilyHandle* const credentials_cf_;
+  const ReadViews* const views_;
   const std::function<int64_t()> clock_;
 };
 

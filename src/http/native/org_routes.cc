@@ -2,12 +2,12 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
-#include "src/commands/core/writer.h"
 #include "common/json_util.h"
 #include "common/random.h"
-#include "src/http/core/api.h"
+#include "src/commands/orgs/commands.h"
 #include "src/http/core/errors.h"
-#include "src/projections/orgs/org_projection.h"
+#include "src/http/native/native.h"
+#include "src/queries/read_views.h"
 
 namespace orgd::http {
 
@@ -133,37 +133,36 @@ Status DecodeUpdateOrg(std::string_view body, UpdateOrg* out) {
   return Status::OK();
 }
 
-void Api::OnCreateOrg(Call call) {
+namespace {
+
+void CreateOrgRoute(Api& api, Call call) {
   orgd::CreateOrg c;
   Status s = DecodeCreateOrg(call.req.body, &c);
-  if (!s.ok()) return call.reply(ErrorResponse(s));
+  if (!s.ok()) return call.Fail(s);
   c.uuid = NewUuid();
-  Submit(std::move(call), Command{{}, std::move(c)});
+  api.SubmitCommand(std::move(call), Command{{}, std::move(c)}, ResponseFor);
 }
 
-void Api::OnUpdateOrg(Call call) {
+void UpdateOrgRoute(Api& api, Call call) {
   orgd::UpdateOrg c;
   Status s = DecodeUpdateOrg(call.req.body, &c);
-  if (!s.ok()) return call.reply(ErrorResponse(s));
+  if (!s.ok()) return call.Fail(s);
   c.org = call.params[0];
-  Submit(std::move(call), Command{{}, std::move(c)});
+  api.SubmitCommand(std::move(call), Command{{}, std::move(c)}, ResponseFor);
 }
 
-void Api::OnDeleteOrg(Call call) {
+void DeleteOrgRoute(Api& api, Call call) {
   orgd::DeleteOrg c{call.params[0]};
-  Submit(std::move(call), Command{{}, std::move(c)});
+  api.SubmitCommand(std::move(call), Command{{}, std::move(c)}, ResponseFor);
 }
 
-void Api::OnGetOrg(Call call) {
-  if (!call.principal.site_admin) {
-    return call.reply(ErrorResponse(Status::Forbidden("only site admins may read organizations")));
-  }
-  StoreCfReader reader(store_, orgs_cf_);
+void GetOrgRoute(const Api& api, Call call) {
+  OrgDoc doc;
+  Status s = api.views().FindOrgDoc(call.params[0], &doc);
+  if (!s.ok()) return call.Fail(s);
   HttpResponse r;
-  uint64_t version = 0;
-  Status s = OrgReader(reader).FindJson(call.params[0], &version, &r.body);
-  if (!s.ok()) return call.reply(ErrorResponse(s));
-  std::string etag = Quoted(version);
+  r.body = std::move(doc.json);
+  std::string etag = Quoted(doc.version);
   if (auto inm = call.req.Header("If-None-Match"); inm && NoneMatchHits(*inm, etag)) {
     r.status = 304;
     r.body.clear();
@@ -172,34 +171,76 @@ void Api::OnGetOrg(Call call) {
   call.reply(std::move(r));
 }
 
-void Api::OnListOrgs(Call call) {
-  if (!call.principal.site_admin) {
-    return call.reply(ErrorResponse(Status::Forbidden("only site admins may list organizations")));
+// A cursor: the decimal id of the last org of the previous page.
+Status CursorParam(std::string_view query, uint64_t* after) {
+  auto raw = QueryParam(query, "after");
+  *after = 0;
+  if (!raw && !HasParam(query, "after")) return Status::OK();
+  std::string_view v = raw ? std::string_view(*raw) : std::string_view();
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), *after);
+  if (!raw || v.empty() || ec != std::errc() || end != v.data() + v.size()) {
+    return Status::InvalidArgument("after must be the 'next' of a previous page", "bad_cursor");
   }
-  size_t page = 0, per_page = 0;
-  Status s = PageParam(call.req.Query(), "page", 1, 1'000'000, &page);
+  return Status::OK();
+}
+
+// GET /api/v1/orgs: cursor pages (limit, after) or, for old clients, offset
+// pages (page, per_page) up to ApiOptions::max_page_offset. Either way the
+// reply has total and page from one snapshot, and next: the cursor of the
+// next page, null at the end.
+void ListOrgsRoute(const Api& api, Call call) {
+  const ApiOptions& o = api.options();
+  const std::string_view q = call.req.Query();
+  const bool cursor = HasParam(q, "limit") || HasParam(q, "after");
+  size_t page = 1, per_page = 0;
+  uint64_t after = 0;
+  Status s = cursor ? CursorParam(q, &after) : PageParam(q, "page", 1, 1'000'000, &page);
   if (s.ok()) {
-    s = PageParam(call.req.Query(), "per_page", options_.default_page_size, options_.max_page_size,
+    s = PageParam(q, cursor ? "limit" : "per_page", o.default_page_size, o.max_page_size,
                   &per_page);
   }
-  StoreCfReader reader(store_, orgs_cf_);
-  OrgReader orgs(reader);
-  OrgReader::Page result;
-  uint64_t total = 0;
-  if (s.ok()) s = orgs.List(0, (page - 1) * per_page, per_page, &result);
-  if (s.ok()) s = orgs.Count(&total);
-  if (!s.ok()) return call.reply(ErrorResponse(s));
+  if (s.ok() && (page - 1) * per_page > o.max_page_offset) {
+    s = Status::InvalidArgument("pages beyond the first " + std::to_string(o.max_page_offset) +
+                                    " orgs are reached with the cursor: limit and after=next",
+                                "page_too_deep");
+  }
+  OrgPage result;
+  if (s.ok()) s = api.views().ListOrgs(after, (page - 1) * per_page, per_page, &result);
+  if (!s.ok()) return call.Fail(s);
   HttpResponse r;
   r.body = "{\"orgs\":[";
   for (size_t i = 0; i < result.orgs.size(); ++i) {
     if (i) r.body += ',';
     r.body += result.orgs[i];
   }
-  bool more = page * per_page < total;
-  r.body += "],\"page\":" + std::to_string(page) + ",\"per_page\":" + std::to_string(per_page) +
-            ",\"total\":" + std::to_string(total) +
-            ",\"next_page\":" + (more ? std::to_string(page + 1) : std::string("null")) + "}";
+  r.body += "],";
+  if (!cursor) {
+    const bool more = page * per_page < result.total;
+    r.body += "\"page\":" + std::to_string(page) + ",\"per_page\":" + std::to_string(per_page) +
+              ",\"next_page\":" + (more ? std::to_string(page + 1) : std::string("null")) + ",";
+  } else {
+    r.body += "\"limit\":" + std::to_string(per_page) + ",";
+  }
+  r.body += "\"total\":" + std::to_string(result.total) + ",\"next\":" +
+            (result.next_after ? "\"" + std::to_string(result.next_after) + "\"" : "null") + "}";
   call.reply(std::move(r));
+}
+
+}  // namespace
+
+void RegisterOrgRoutes(Api& api) {
+  const Surface* native = &NativeSurface();
+  const auto admin = RoutePolicy::SiteAdmin();
+  api.Add(native, "POST", "/api/v1/orgs", admin,
+          [&api](Call c) { CreateOrgRoute(api, std::move(c)); });
+  api.Add(native, "GET", "/api/v1/orgs", admin,
+          [&api](Call c) { ListOrgsRoute(api, std::move(c)); });
+  api.Add(native, "GET", "/api/v1/orgs/{org}", admin,
+          [&api](Call c) { GetOrgRoute(api, std::move(c)); });
+  api.Add(native, "PATCH", "/api/v1/orgs/{org}", admin,
+          [&api](Call c) { UpdateOrgRoute(api, std::move(c)); });
+  api.Add(native, "DELETE", "/api/v1/orgs/{org}", admin,
+          [&api](Call c) { DeleteOrgRoute(api, std::move(c)); });
 }
 
 }  // namespace orgd::http

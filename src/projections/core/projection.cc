@@ -1,32 +1,10 @@
 #include "src/projections/core/projection.h"
 
-#include <rocksdb/db.h>
-
 #include "src/projections/credentials/credential_projection.h"
 #include "src/projections/orgs/org_projection.h"
 #include "storage/keys.h"
 
 namespace orgd {
-
-Status StoreCfReader::Get(std::string_view key, std::string* value) const {
-  rocksdb::Status s = store_->db()->Get(rocksdb::ReadOptions(), cf_,
-                                        rocksdb::Slice(key.data(), key.size()), value);
-  if (s.IsNotFound()) return Status::NotFound("no such key");
-  if (!s.ok()) return Status::IOError(s.ToString());
-  return Status::OK();
-}
-
-std::unique_ptr<rocksdb::Iterator> StoreCfReader::NewIterator() const {
-  return std::unique_ptr<rocksdb::Iterator>(store_->db()->NewIterator(rocksdb::ReadOptions(), cf_));
-}
-
-Status ProjectionWriter::Get(std::string_view key, std::string* value) const {
-  return batch_->Get(cf_, key, value);
-}
-
-std::unique_ptr<rocksdb::Iterator> ProjectionWriter::NewIterator() const {
-  return batch_->NewIterator(cf_);
-}
 
 std::string ColumnFamilyName(std::string_view projection) {
   return "proj." + std::string(projection);
@@ -45,7 +23,7 @@ std::vector<std::string> AllProjectionColumnFamilies() {
   return names;
 }
 
-Status ReadCheckpoint(const CfReader& r, uint64_t* position) {
+Status ReadCheckpoint(const ModelReader& r, uint64_t* position) {
   std::string v;
   Status s = r.Get(kCheckpointKey, &v);
   if (s.IsNotFound()) {
@@ -58,35 +36,62 @@ Status ReadCheckpoint(const CfReader& r, uint64_t* position) {
   return Status::OK();
 }
 
-Status ProjectionSet::Open(EventStore* store, std::unique_ptr<ProjectionSet>* out) {
+Status ReadSchema(const ModelReader& r, uint32_t* schema) {
+  std::string v;
+  Status s = r.Get(kSchemaKey, &v);
+  if (s.IsNotFound()) {
+    *schema = 1;
+    return Status::OK();
+  }
+  ORGD_RETURN_IF_ERROR(s);
+  if (v.size() != 8) return Status::Corruption("projection schema");
+  *schema = static_cast<uint32_t>(storage::DecodeBE64(v));
+  return Status::OK();
+}
+
+Status ProjectionSet::Open(EventLog* log, const ModelStore* models,
+                           std::unique_ptr<ProjectionSet>* out) {
   auto projections = AllProjections();
-  std::vector<rocksdb::ColumnFamilyHandle*> cfs;
+  std::vector<ModelId> ids;
   for (const auto& p : projections) {
-    auto* h = store->cf(ColumnFamilyName(p->name()));
-    if (h == nullptr) {
-      return Status::Internal("column family " + ColumnFamilyName(p->name()) + " is not open");
-    }
-    cfs.push_back(h);
+    ModelId id = models->FindModel(ColumnFamilyName(p->name()));
+    if (!id) return Status::Internal("model " + ColumnFamilyName(p->name()) + " is not open");
+    ids.push_back(id);
   }
-  out->reset(new ProjectionSet(store, std::move(projections), std::move(cfs)));
+  out->reset(new ProjectionSet(log, models, std::move(projections), std::move(ids)));
   return Status::OK();
 }
 
-Status ProjectionSet::Apply(const EventEnvelope& e, AppendBatch* batch) const {
+ModelId ProjectionSet::model(std::string_view name) const {
   for (size_t i = 0; i < projections_.size(); ++i) {
-    ProjectionWriter w(batch, cfs_[i]);
-    ORGD_RETURN_IF_ERROR(projections_[i]->Apply(e, w));
+    if (projections_[i]->name() == name) return models_[i];
+  }
+  std::abort();  // asked for a model that does not exist: a bug
+}
+
+Status ProjectionSet::Apply(const EventEnvelope& e, LogBatch* batch) const {
+  for (size_t i = 0; i < projections_.size(); ++i) {
+    ORGD_RETURN_IF_ERROR(projections_[i]->Apply(e, batch->Model(models_[i])));
   }
   return Status::OK();
 }
 
-void ProjectionSet::Checkpoint(AppendBatch* batch) const {
+void ProjectionSet::Checkpoint(LogBatch* batch) const {
   const std::string pos = storage::EncodeBE64(batch->head().last_position);
-  for (auto* cf : cfs_) batch->Put(cf, kCheckpointKey, pos);
+  for (ModelId id : models_) batch->Model(id).Put(kCheckpointKey, pos);
+}
+
+Status ProjectionSet::Snapshot(std::string_view kind, std::string_view id, LogBatch* batch,
+                               std::string* out) const {
+  for (size_t i = 0; i < projections_.size(); ++i) {
+    Status s = projections_[i]->Snapshot(kind, id, batch->Model(models_[i]), out);
+    if (!s.IsNotFound()) return s;
+  }
+  return Status::NotFound("no model keeps " + std::string(kind) + " " + std::string(id));
 }
 
 Status ProjectionSet::CheckpointOf(size_t i, uint64_t* position) const {
-  return ReadCheckpoint(StoreCfReader(store_, cfs_[i]), position);
+  return ReadCheckpoint(*store_->ReadModel(models_[i]), position);
 }
 
 Status ProjectionSet::CatchUp(uint64_t* applied) {
@@ -95,38 +100,57 @@ Status ProjectionSet::CatchUp(uint64_t* applied) {
   return Status::OK();
 }
 
+namespace {
+
+// Deletes every key of a model inside w.
+Status ClearModel(const ModelReader& committed, ModelWriter* w) {
+  auto it = committed.NewIterator();
+  for (it->Seek(""); it->Valid(); it->Next()) w->Delete(it->key());
+  return it->status();
+}
+
+}  // namespace
+
 Status ProjectionSet::CatchUpOne(size_t i, uint64_t* applied) {
   constexpr size_t kEventsPerBatch = 4096;
-  StoreCfReader reader(store_, cfs_[i]);
+  auto reader = store_->ReadModel(models_[i]);
   uint64_t from;
-  ORGD_RETURN_IF_ERROR(ReadCheckpoint(reader, &from));
+  ORGD_RETURN_IF_ERROR(ReadCheckpoint(*reader, &from));
   std::string ignored;
-  Status marked = reader.Get(kRebuildingKey, &ignored);
+  Status marked = reader->Get(kRebuildingKey, &ignored);
   if (!marked.ok() && !marked.IsNotFound()) return marked;
-  if (from >= store_->last_position() && !marked.ok()) return Status::OK();
-  auto it = store_->NewLogIterator(from + 1);
-  auto batch = store_->NewBatch();
+  uint32_t schema;
+  ORGD_RETURN_IF_ERROR(ReadSchema(*reader, &schema));
+  const bool refold = schema != projections_[i]->schema();
+  if (from >= log_->last_position() && !marked.ok() && !refold) return Status::OK();
+  auto batch = log_->NewBatch();
+  if (refold) {  // a model of another layout: fold it anew from the start
+    ORGD_RETURN_IF_ERROR(ClearModel(*reader, &batch->Model(models_[i])));
+    from = 0;
+    batch->Model(models_[i]).Put(kSchemaKey, storage::EncodeBE64(projections_[i]->schema()));
+    marked = Status::OK();  // the batch below writes its checkpoint even for an empty log
+  }
+  auto it = log_->ReadForward(from + 1);
   uint64_t last = from;
   size_t in_batch = 0;
   auto flush = [&]() -> Status {
-    batch->Put(cfs_[i], kCheckpointKey, storage::EncodeBE64(last));
-    ORGD_RETURN_IF_ERROR(store_->Commit(batch.get()));
-    batch = store_->NewBatch();
+    batch->Model(models_[i]).Put(kCheckpointKey, storage::EncodeBE64(last));
+    ORGD_RETURN_IF_ERROR(log_->Commit(batch.get()));
+    batch = log_->NewBatch();
     in_batch = 0;
     return Status::OK();
   };
   EventEnvelope e;
   for (; it->Valid(); it->Next()) {
     ORGD_RETURN_IF_ERROR(it->Decode(&e));
-    ProjectionWriter w(batch.get(), cfs_[i]);
-    ORGD_RETURN_IF_ERROR(projections_[i]->Apply(e, w));
+    ORGD_RETURN_IF_ERROR(projections_[i]->Apply(e, batch->Model(models_[i])));
     last = e.position;
     ++*applied;
     if (++in_batch == kEventsPerBatch) ORGD_RETURN_IF_ERROR(flush());
   }
   ORGD_RETURN_IF_ERROR(it->status());
   // A model an interrupted rebuild left behind is complete now.
-  if (marked.ok()) batch->Delete(cfs_[i], kRebuildingKey);
+  if (marked.ok() && !refold) batch->Model(models_[i]).Delete(kRebuildingKey);
   if (in_batch > 0 || marked.ok()) ORGD_RETURN_IF_ERROR(flush());
   return Status::OK();
 }

@@ -15,71 +15,30 @@
 #include <vector>
 
 #include "common/status.h"
-#include "storage/log/record.h"
-#include "storage/event_store.h"
-
-namespace rocksdb {
-class ColumnFamilyHandle;
-class Iterator;
-}  // namespace rocksdb
+#include "storage/kv/model_store.h"
+#include "storage/log/event_log.h"
 
 namespace orgd {
-
-// A read-only view of one column family: the committed store, or a pending
-// batch over it. Not shareable; cheap to make.
-class CfReader {
- public:
-  virtual ~CfReader() = default;
-  // NotFound when absent.
-  virtual Status Get(std::string_view key, std::string* value) const = 0;
-  virtual std::unique_ptr<rocksdb::Iterator> NewIterator() const = 0;
-};
-
-// The committed state of cf. "*store" must outlive the reader.
-class StoreCfReader final : public CfReader {
- public:
-  StoreCfReader(const EventStore* store, rocksdb::ColumnFamilyHandle* cf)
-      : store_(store), cf_(cf) {}
-  Status Get(std::string_view key, std::string* value) const override;
-  std::unique_ptr<rocksdb::Iterator> NewIterator() const override;
-
- private:
-  const EventStore* const store_;
-  rocksdb::ColumnFamilyHandle* const cf_;
-};
-
-// A read model being written: its reads see the writes made through it.
-// Projection::Apply folds events through one. Not shareable.
-class ModelWriter : public CfReader {
- public:
-  virtual void Put(std::string_view key, std::string_view value) = 0;
-  virtual void Delete(std::string_view key) = 0;
-};
-
-// A pending batch over cf, readable and writable: the live write path, where
-// the model commits with the events. "*batch" must outlive it. (Rebuilds use
-// the cheaper OverlayWriter of overlay_writer.h.)
-class ProjectionWriter final : public ModelWriter {
- public:
-  ProjectionWriter(AppendBatch* batch, rocksdb::ColumnFamilyHandle* cf) : batch_(batch), cf_(cf) {}
-  Status Get(std::string_view key, std::string* value) const override;
-  std::unique_ptr<rocksdb::Iterator> NewIterator() const override;
-  void Put(std::string_view key, std::string_view value) override { batch_->Put(cf_, key, value); }
-  void Delete(std::string_view key) override { batch_->Delete(cf_, key); }
-
- private:
-  AppendBatch* const batch_;
-  rocksdb::ColumnFamilyHandle* const cf_;
-};
 
 class Projection {
  public:
   virtual ~Projection() = default;
   // Stable name; its column family is ColumnFamilyName(name()).
   virtual std::string_view name() const = 0;
+  // The version of the model's layout. A stored model of another version is
+  // folded anew from the log when the store opens (ProjectionSet::CatchUp).
+  // Version 1 writes no kSchemaKey, so models of older builds read as 1.
+  virtual uint32_t schema() const { return 1; }
   // Folds one event into the read model. Must ignore event types it does not
   // use, and depend only on the event and the model's own state.
   virtual Status Apply(const EventEnvelope& event, ModelWriter& w) const = 0;
+  // The stored state of one entity this model keeps, for a command's reply:
+  // what a surface renders after a write (see CommandResult). NotFound when
+  // the model does not keep entities of this kind, or not this one.
+  virtual Status Snapshot(std::string_view kind, std::string_view id, const ModelReader& r,
+                          std::string* out) const {
+    return Status::NotFound("no snapshot");
+  }
 };
 
 // "proj.<name>". These names are written to disk and should not be changed.
@@ -87,6 +46,8 @@ std::string ColumnFamilyName(std::string_view projection);
 
 // Key holding the last position a projection applied (BE64), in its own family.
 inline constexpr std::string_view kCheckpointKey{"\0checkpoint", 11};
+// Key holding the model's layout version (BE64) when it is above 1.
+inline constexpr std::string_view kSchemaKey{"\0schema", 7};
 // Key present while a rebuild of the model is under way (see RebuildInto):
 // written by its first batch, deleted by its last, so a complete model never
 // holds it. Its value is the BE64 log position the rebuild was started at.
@@ -102,13 +63,18 @@ std::vector<std::string> AllProjectionColumnFamilies();
 // Thread safety: Apply/Checkpoint/CatchUp only from the writer thread.
 class ProjectionSet {
  public:
-  // "*store" must outlive the set. Fails when a projection's family is not open.
-  static Status Open(EventStore* store, std::unique_ptr<ProjectionSet>* out);
+  // "*log" and "*models" must outlive the set. Fails when a projection's
+  // model is not open.
+  static Status Open(EventLog* log, const ModelStore* models, std::unique_ptr<ProjectionSet>* out);
 
-  // Folds e into every projection's family inside batch.
-  Status Apply(const EventEnvelope& e, AppendBatch* batch) const;
+  // Folds e into every projection's model inside batch.
+  Status Apply(const EventEnvelope& e, LogBatch* batch) const;
   // Records batch->head().last_position as every projection's checkpoint.
-  void Checkpoint(AppendBatch* batch) const;
+  void Checkpoint(LogBatch* batch) const;
+  // The pending state of an entity after batch, from the projection that
+  // keeps entities of this kind (Projection::Snapshot).
+  Status Snapshot(std::string_view kind, std::string_view id, LogBatch* batch,
+                  std::string* out) const;
   // Folds what the log holds past each projection's checkpoint (a new
   // projection, a model rebuilt from an older log, or one whose rebuild was
   // interrupted: that one is complete afterwards and loses its
@@ -116,22 +82,27 @@ class ProjectionSet {
   Status CatchUp(uint64_t* applied);
 
   const std::vector<std::unique_ptr<Projection>>& projections() const { return projections_; }
-  rocksdb::ColumnFamilyHandle* cf(size_t i) const { return cfs_[i]; }
+  ModelId model(size_t i) const { return models_[i]; }
+  // The model of the projection named name. REQUIRES: one of AllProjections().
+  ModelId model(std::string_view name) const;
   // Last position applied by projection i, as committed.
   Status CheckpointOf(size_t i, uint64_t* position) const;
 
  private:
-  ProjectionSet(EventStore* store, std::vector<std::unique_ptr<Projection>> p,
-                std::vector<rocksdb::ColumnFamilyHandle*> cfs)
-      : store_(store), projections_(std::move(p)), cfs_(std::move(cfs)) {}
+  ProjectionSet(EventLog* log, const ModelStore* models,
+                std::vector<std::unique_ptr<Projection>> p, std::vector<ModelId> ids)
+      : log_(log), store_(models), projections_(std::move(p)), models_(std::move(ids)) {}
   Status CatchUpOne(size_t i, uint64_t* applied);
 
-  EventStore* const store_;
+  EventLog* const log_;
+  const ModelStore* const store_;
   const std::vector<std::unique_ptr<Projection>> projections_;
-  const std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
+  const std::vector<ModelId> models_;
 };
 
 // Reads a BE64 checkpoint value; 0 when absent.
-Status ReadCheckpoint(const CfReader& r, uint64_t* position);
+Status ReadCheckpoint(const ModelReader& r, uint64_t* position);
+// Reads a model's layout version; 1 when absent.
+Status ReadSchema(const ModelReader& r, uint32_t* schema);
 
 }  // namespace orgd

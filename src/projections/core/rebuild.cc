@@ -1,7 +1,5 @@
 #include "src/projections/core/rebuild.h"
 
-#include <rocksdb/db.h>
-
 #include "common/sha256.h"
 #include "storage/kv/overlay_writer.h"
 #include "storage/keys.h"
@@ -9,9 +7,9 @@
 namespace orgd {
 namespace {
 
-std::string Printable(rocksdb::Slice s) {
+std::string Printable(std::string_view s) {
   std::string out;
-  for (char c : s.ToStringView()) {
+  for (char c : s) {
     auto b = static_cast<unsigned char>(c);
     if (b >= 0x20 && b < 0x7f) {
       out.push_back(c);
@@ -28,15 +26,15 @@ std::string Printable(rocksdb::Slice s) {
 Status FindInterruptedRebuild(const EventStore& store, const std::string& name,
                               std::optional<uint64_t>* checkpoint) {
   checkpoint->reset();
-  auto* cf = store.cf(name);
-  if (cf == nullptr) return Status::OK();
-  StoreCfReader reader(&store, cf);
+  ModelId id = store.FindModel(name);
+  if (!id) return Status::OK();
+  auto reader = store.ReadModel(id);
   std::string ignored;
-  Status s = reader.Get(kRebuildingKey, &ignored);
+  Status s = reader->Get(kRebuildingKey, &ignored);
   if (s.IsNotFound()) return Status::OK();
   ORGD_RETURN_IF_ERROR(s);
   uint64_t position = 0;
-  ORGD_RETURN_IF_ERROR(ReadCheckpoint(reader, &position));
+  ORGD_RETURN_IF_ERROR(ReadCheckpoint(*reader, &position));
   *checkpoint = position;
   return Status::OK();
 }
@@ -45,15 +43,15 @@ namespace {
 
 // The family to fold into, and the position to fold from.
 Status PrepareTarget(EventStore* store, const std::string& target, bool resume,
-                     rocksdb::ColumnFamilyHandle** cf, std::optional<uint64_t>* resumed) {
+                     ModelId* model, std::optional<uint64_t>* resumed) {
   resumed->reset();
   if (resume) ORGD_RETURN_IF_ERROR(FindInterruptedRebuild(*store, target, resumed));
   if (*resumed) {
-    *cf = store->cf(target);
+    *model = store->FindModel(target);
     return Status::OK();
   }
   ORGD_RETURN_IF_ERROR(store->DropColumnFamily(target));
-  return store->CreateColumnFamily(target, cf);
+  return store->CreateModel(target, model);
 }
 
 }  // namespace
@@ -67,7 +65,7 @@ Status RebuildInto(EventStore* store, const Projection& p, const std::string& ta
 
 Status RebuildInto(EventStore* store, const Projection& p, const std::string& target_cf,
                    const ProgressFn& progress, const RebuildOptions& options) {
-  rocksdb::ColumnFamilyHandle* cf = nullptr;
+  ModelId cf;
   std::optional<uint64_t> resumed;
   ORGD_RETURN_IF_ERROR(PrepareTarget(store, target_cf, options.resume, &cf, &resumed));
   const uint64_t from = resumed.value_or(0);
@@ -75,7 +73,10 @@ Status RebuildInto(EventStore* store, const Projection& p, const std::string& ta
   OverlayWriter model(store, cf, options.cache_bytes);
   // Marks the model as under way from the first batch on; a resumed one is marked.
   bool marked = resumed.has_value();
-  if (!marked) model.Put(kRebuildingKey, storage::EncodeBE64(prog.total));
+  if (!marked) {
+    model.Put(kRebuildingKey, storage::EncodeBE64(prog.total));
+    if (p.schema() > 1) model.Put(kSchemaKey, storage::EncodeBE64(p.schema()));
+  }
   uint64_t last = from;
   size_t in_batch = 0;
   auto flush = [&](bool complete) -> Status {
@@ -107,23 +108,23 @@ Status RebuildInto(EventStore* store, const Projection& p, const std::string& ta
   }
   ORGD_RETURN_IF_ERROR(it->status());
   // An empty log leaves the model empty, checkpoint included, as a live one.
-  if (in_batch > 0 || marked) ORGD_RETURN_IF_ERROR(flush(true));
+  // A model with a schema key holds it (and its checkpoint) even then.
+  if (in_batch > 0 || marked || p.schema() > 1) ORGD_RETURN_IF_ERROR(flush(true));
   return Status::OK();
 }
 
 Status CompareColumnFamilies(EventStore* store, const std::string& a, const std::string& b,
                              std::string* difference) {
   difference->clear();
-  auto* ca = store->cf(a);
-  auto* cb = store->cf(b);
-  if (ca == nullptr || cb == nullptr) {
-    return Status::NotFound("column family " + (ca == nullptr ? a : b) + " is not open");
-  }
-  rocksdb::ReadOptions ro;
-  std::unique_ptr<rocksdb::Iterator> ia(store->db()->NewIterator(ro, ca));
-  std::unique_ptr<rocksdb::Iterator> ib(store->db()->NewIterator(ro, cb));
-  ia->SeekToFirst();
-  ib->SeekToFirst();
+  ModelId ca = store->FindModel(a);
+  ModelId cb = store->FindModel(b);
+  if (!ca || !cb) return Status::NotFound("column family " + (!ca ? a : b) + " is not open");
+  auto ra = store->ReadModel(ca, /*snapshot=*/true);
+  auto rb = store->ReadModel(cb, /*snapshot=*/true);
+  auto ia = ra->NewIterator();
+  auto ib = rb->NewIterator();
+  ia->Seek("");
+  ib->Seek("");
   for (; ia->Valid() && ib->Valid(); ia->Next(), ib->Next()) {
     if (ia->key() != ib->key()) {
       *difference = "key " + Printable(ia->key()) + " in " + a + " vs key " +
@@ -138,9 +139,8 @@ Status CompareColumnFamilies(EventStore* store, const std::string& a, const std:
   }
   if (ia->Valid()) *difference = "key " + Printable(ia->key()) + " only in " + a;
   if (ib->Valid()) *difference = "key " + Printable(ib->key()) + " only in " + b;
-  if (!ia->status().ok()) return Status::IOError(ia->status().ToString());
-  if (!ib->status().ok()) return Status::IOError(ib->status().ToString());
-  return Status::OK();
+  ORGD_RETURN_IF_ERROR(ia->status());
+  return ib->status();
 }
 
 }  // namespace orgd

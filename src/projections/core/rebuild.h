@@ -10,6 +10,7 @@
 #include <string>
 
 #include "src/projections/core/projection.h"
+#include "storage/event_store.h"
 
 namespace orgd {
 

@@ -1,11 +1,9 @@
 #include "src/projections/orgs/org_projection.h"
 
-#include <rocksdb/iterator.h>
-
 #include <charconv>
 
 #include "common/time_util.h"
-#include "src/events/event_types.h"
+#include "src/events/org_events.h"
 #include "storage/keys.h"
 
 namespace orgd {
@@ -21,7 +19,7 @@ std::string IdKey(uint64_t id) { return "i" + EncodeBE64(id); }
 std::string NameKey(std::string_view name) { return "n" + std::string(name); }
 std::string UuidKey(std::string_view uuid) { return "u" + std::string(uuid); }
 
-Status GetU64(const CfReader& r, std::string_view key, uint64_t* v) {
+Status GetU64(const ModelReader& r, std::string_view key, uint64_t* v) {
   std::string s;
   Status st = r.Get(key, &s);
   if (st.IsNotFound()) {
@@ -38,7 +36,7 @@ void PutOrg(ModelWriter& w, const OrgRecord& org) {
   w.Put(IdKey(org.id), EncodeBE64(org.version) + OrgToJson(org));
 }
 
-Status LoadOrg(const CfReader& r, uint64_t id, OrgRecord* out) {
+Status LoadOrg(const ModelReader& r, uint64_t id, OrgRecord* out) {
   std::string v;
   ORGD_RETURN_IF_ERROR(r.Get(IdKey(id), &v));
   if (v.size() < 8) return Status::Corruption("orgs model: short record");
@@ -104,6 +102,13 @@ Status OrgProjection::Apply(const EventEnvelope& e, ModelWriter& w) const {
   return Status::OK();
 }
 
+Status OrgProjection::Snapshot(std::string_view kind, std::string_view id, const ModelReader& r,
+                               std::string* out) const {
+  if (kind != kEntity) return Status::NotFound("not an org");
+  uint64_t version;
+  return OrgReader(r).FindJson(id, &version, out);
+}
+
 Status OrgReader::ResolveId(std::string_view id_or_name, uint64_t* id) const {
   if (id_or_name.empty()) return Status::NotFound("no org named ''");
   uint64_t n = 0;
@@ -158,7 +163,7 @@ Status OrgReader::NextId(uint64_t* id) const {
 Status OrgReader::Count(uint64_t* n) const { return GetU64(r_, kCountKey, n); }
 
 Status OrgReader::List(uint64_t after_id, size_t skip, size_t limit, Page* out) const {
-  auto it = r_.NewIterator();
+  auto it = r_.NewIterator("j");  // past every "i" key
   out->orgs.clear();
   out->next_after = 0;
   uint64_t last = 0;
@@ -171,13 +176,12 @@ Status OrgReader::List(uint64_t after_id, size_t skip, size_t limit, Page* out) 
       out->next_after = last;
       break;
     }
-    rocksdb::Slice v = it->value();
+    std::string_view v = it->value();
     if (v.size() < 8 || it->key().size() != 9) return Status::Corruption("orgs model: record");
-    last = DecodeBE64(std::string_view(it->key().data() + 1, 8));
-    out->orgs.emplace_back(v.data() + 8, v.size() - 8);
+    last = DecodeBE64(it->key().substr(1));
+    out->orgs.emplace_back(v.substr(8));
   }
-  if (!it->status().ok()) return Status::IOError(it->status().ToString());
-  return Status::OK();
+  return it->status();
 }
 
 }  // namespace orgd

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "src/projections/core/projection.h"
+#include "storage/kv/model_store.h"
 
 namespace orgd {
 
@@ -48,14 +49,18 @@ Status ReferenceOrgFromJsonForTest(std::string_view json, OrgRecord* out);
 class OrgProjection final : public Projection {
  public:
   static constexpr std::string_view kName = "orgs";
+  // The entity kind of its snapshots: the org's public JSON.
+  static constexpr std::string_view kEntity = "org";
   std::string_view name() const override { return kName; }
   Status Apply(const EventEnvelope& e, ModelWriter& w) const override;
+  Status Snapshot(std::string_view kind, std::string_view id, const ModelReader& r,
+                  std::string* out) const override;
 };
 
 // Queries over the orgs model; "r" must outlive the reader.
 class OrgReader {
  public:
-  explicit OrgReader(const CfReader& r) : r_(r) {}
+  explicit OrgReader(const ModelReader& r) : r_(r) {}
 
   // id_or_name: all digits is an id, anything else a name. NotFound if absent.
   Status Find(std::string_view id_or_name, OrgRecord* out) const;
@@ -74,7 +79,7 @@ class OrgReader {
 
  private:
   Status ResolveId(std::string_view id_or_name, uint64_t* id) const;
-  const CfReader& r_;
+  const ModelReader& r_;
 };
 
 }  // namespace orgd

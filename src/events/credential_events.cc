@@ -1,0 +1,14 @@
+#include "src/events/credential_events.h"
+
+namespace orgd {
+
+std::string ApiKeyStream(std::string_view key_id) {
+  return std::string(kApiKeyStreamPrefix) + std::string(key_id);
+}
+
+void RegisterCredentialEvents(EventRegistry& r) {
+  r.Add<ApiKeyIssued>();
+  r.Add<ApiKeyRevoked>();
+}
+
+}  // namespace orgd

@@ -1,0 +1,91 @@
+// Site keys: /api/v1/keys. A site admin issues another site-admin key (the
+// bootstrap key's replacement) and revokes keys by id. Account keys come
+// with accounts (/api/v1/accounts/{id}/keys).
+#include <nlohmann/json.hpp>
+
+#include "common/json_util.h"
+#include "common/random.h"
+#include "common/sha256.h"
+#include "common/time_util.h"
+#include "src/commands/credentials/commands.h"
+#include "src/http/core/errors.h"
+#include "src/http/native/native.h"
+
+namespace orgd::http {
+namespace {
+
+using nlohmann::json;
+
+// {"label"?: string, "expires_at"?: ISO 8601 time}
+Status DecodeIssueKey(std::string_view body, int64_t now_ms, IssueApiKey* out) {
+  if (body.empty()) return Status::OK();
+  json j;
+  ORGD_RETURN_IF_ERROR(ParseJson(body, &j));
+  if (!j.is_object()) return Status::InvalidArgument("the body must be a JSON object", "bad_body");
+  for (const auto& [key, v] : j.items()) {
+    if (key == "label" && v.is_string()) {
+      out->label = v.get<std::string>();
+    } else if (key == "expires_at" && v.is_string()) {
+      if (!ParseIsoMs(v.get<std::string>(), &out->expires_ms) || out->expires_ms <= now_ms) {
+        return Status::InvalidArgument("expires_at must be a future time such as "
+                                       "2027-01-01T00:00:00Z",
+                                       "bad_field");
+      }
+    } else if (key == "label" || key == "expires_at") {
+      return Status::InvalidArgument("'" + key + "' must be a string", "bad_field");
+    } else {
+      return Status::InvalidArgument("unknown field '" + key + "'; allowed: label, expires_at",
+                                     "unknown_field");
+    }
+  }
+  return Status::OK();
+}
+
+// The reply of an issued key. The secret is in the first reply only: it is
+// never stored, so a replay of the same Idempotency-Key shows the key
+// without it ("key": null).
+HttpResponse IssuedKey(const CommandOutcome& o, const IssueApiKey& k, const std::string& secret,
+                       int64_t now_ms) {
+  HttpResponse r = ResponseFor(o);
+  if (r.status != 201) return r;
+  json body{{"id", k.key_id},
+            {"key", o.replayed ? json(nullptr) : json(secret)},
+            {"label", k.label},
+            {"site_admin", k.site_admin},
+            {"expires_at", k.expires_ms ? json(FormatIsoMs(k.expires_ms)) : json(nullptr)},
+            {"created_at", FormatIsoMs(now_ms)}};
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return r;
+}
+
+void IssueKeyRoute(Api& api, Call call) {
+  IssueApiKey k;
+  const int64_t now = api.Now();
+  Status s = DecodeIssueKey(call.req.body, now, &k);
+  if (!s.ok()) return call.Fail(s);
+  const std::string secret = NewApiKey();
+  k.key_id = RandomBase62(16);
+  k.key_sha256 = ToHex(Sha256Of(secret));
+  k.site_admin = true;
+  if (k.label.empty()) k.label = "site admin key";
+  api.SubmitCommand(std::move(call), Command{{}, k}, [k, secret, now](const CommandOutcome& o) {
+    return IssuedKey(o, k, secret, now);
+  });
+}
+
+void RevokeKeyRoute(Api& api, Call call) {
+  RevokeApiKey r{call.params[0]};
+  api.SubmitCommand(std::move(call), Command{{}, std::move(r)}, ResponseFor);
+}
+
+}  // namespace
+
+void RegisterKeyRoutes(Api& api) {
+  const Surface* native = &NativeSurface();
+  api.Add(native, "POST", "/api/v1/keys", RoutePolicy::SiteAdmin(),
+          [&api](Call c) { IssueKeyRoute(api, std::move(c)); });
+  api.Add(native, "DELETE", "/api/v1/keys/{key_id}", RoutePolicy::SiteAdmin(),
+          [&api](Call c) { RevokeKeyRoute(api, std::move(c)); });
+}
+
+}  // namespace orgd::http

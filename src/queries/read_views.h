@@ -1,0 +1,62 @@
+// ReadViews: the typed read side of orgd, shared by every surface (native
+// API, compat adapters, tools). Reads the committed read models; no JSON
+// rendering here (the org model keeps the native rendering of each org, which
+// OrgDoc hands through as is for the surfaces that speak it).
+//
+// Thread safety: a ReadViews is immutable after construction and safe from
+// any number of threads.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "src/projections/credentials/credential_projection.h"
+#include "src/projections/orgs/org_projection.h"
+#include "storage/kv/model_store.h"
+#include "storage/log/event_log.h"
+
+namespace orgd {
+
+// An org as the model stores it: its version and its native JSON.
+struct OrgDoc {
+  uint64_t version = 0;
+  std::string json;
+};
+
+struct OrgPage {
+  std::vector<std::string> orgs;  // native JSON, ascending id
+  uint64_t total = 0;             // live orgs, read at the same moment as the page
+  uint64_t next_after = 0;        // the cursor of the next page; 0 at the end
+};
+
+class ReadViews {
+ public:
+  // "*models" and "*log" must outlive the views.
+  ReadViews(const ModelStore* models, const EventLog* log);
+
+  // id_or_name: all digits is an id, anything else a name. NotFound if absent.
+  Status FindOrg(std::string_view id_or_name, OrgRecord* out) const;
+  Status FindOrgDoc(std::string_view id_or_name, OrgDoc* out) const;
+  // Up to limit orgs with id > after (a cursor), skipping the first skip of
+  // them (offset pages, bounded by the caller), with the total from the same
+  // snapshot.
+  Status ListOrgs(uint64_t after, size_t skip, size_t limit, OrgPage* out) const;
+
+  // The live key whose secret hashes to sha256_hex. NotFound when none.
+  Status FindCredential(std::string_view sha256_hex, Credential* out) const;
+  Status CountCredentials(uint64_t* n) const;
+
+  // The log's last position (0 when empty).
+  uint64_t last_position() const { return log_->last_position(); }
+
+ private:
+  const ModelStore* const models_;
+  const EventLog* const log_;
+  const ModelId orgs_;
+  const ModelId credentials_;
+};
+
+}  // namespace orgd
