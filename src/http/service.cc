@@ -19,7 +19,7 @@ Status Service::Open(ServiceOptions options, std::unique_ptr<Service>* out) {
   StoreOptions store_options;
   store_options.path = options.data_dir;
   store_options.extra_column_families = AllProjectionColumnFamilies();
-  store_options.env = options.env;
+  if (options.configure_store) options.configure_store(store_options);
   store_options.idempotency_retention_ms = options.idempotency_retention_ms;
   ORGD_RETURN_IF_ERROR(EventStore::Open(store_options, &s->store_));
   ORGD_RETURN_IF_ERROR(ProjectionSet::Open(s->store_.get(), s->store_.get(), &s->projections_));

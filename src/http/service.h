@@ -12,6 +12,7 @@
 // Thread safety: Stop() and port() from any thread, the rest from one thread.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,11 +22,8 @@
 #include "src/http/control_socket.h"
 #include "src/http/core/server.h"
 
-namespace rocksdb {
-class Env;
-}
-
 namespace orgd {
+struct StoreOptions;
 class EventStore;
 class ReadViews;
 class ProjectionSet;
@@ -46,9 +44,9 @@ struct ServiceOptions {
   // Serve ControlSocketPath(data_dir). When it cannot be bound (a path too
   // long for a socket address) the server logs a warning and runs without it.
   bool control_socket = true;
-  // The store's file environment; nullptr for the default. Tests inject
-  // storage faults here (StoreOptions::env).
-  rocksdb::Env* env = nullptr;
+  // Adjusts the store's options before it opens: tests inject storage faults
+  // here (StoreOptions::env, storage/event_store.h).
+  std::function<void(StoreOptions&)> configure_store;
 };
 
 class Service {

@@ -92,7 +92,7 @@ class FaultyStoreTest : public ::testing::Test {
   void Start() {
     ServiceOptions options;
     options.data_dir = dir_.Sub("data");
-    options.env = faults_.env.get();
+    options.configure_store = [env = faults_.env.get()](StoreOptions& o) { o.env = env; };
     options.server.port = 0;
     options.server.threads = 2;
     options.server.handle_signals = false;
