@@ -57,7 +57,29 @@ std::string NewRequestId() {
   return prefix + "-" + std::to_string(++counter);
 }
 
-std::string NewApiKey() { return "sk-" + RandomBase62(40); }
+std::string NewApiKey() { return std::string(kApiKeyPrefix) + RandomBase62(40); }
+
+Status ValidateApiKey(std::string_view key) {
+  auto malformed = [](const std::string& what) {
+    return Status::InvalidArgument(
+        "an API key is \"sk-\" and then " + std::to_string(kMinApiKeyChars) + " to " +
+            std::to_string(kMaxApiKeyChars) + " characters of [0-9A-Za-z]; this one " + what,
+        "malformed_api_key");
+  };
+  if (!key.starts_with(kApiKeyPrefix)) return malformed("does not start with \"sk-\"");
+  const std::string_view rest = key.substr(kApiKeyPrefix.size());
+  if (rest.size() < kMinApiKeyChars || rest.size() > kMaxApiKeyChars) {
+    return malformed("has " + std::to_string(rest.size()) + " after \"sk-\"");
+  }
+  for (size_t i = 0; i < rest.size(); ++i) {
+    const char c = rest[i];
+    if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) {
+      return malformed("has another character at position " +
+                       std::to_string(kApiKeyPrefix.size() + i + 1));
+    }
+  }
+  return Status::OK();
+}
 
 bool IsUuid(std::string_view s) {
   if (s.size() != 36) return false;

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/random.h"
 #include "src/http/control_socket.h"
 #include "src/http/service.h"
 #include "storage/event_store.h"
@@ -46,7 +47,9 @@ Options of backup:
 
 Environment:
   ORGD_ADMIN_KEY           on first start with an empty store, the site-admin API key to
-                           register (otherwise one is generated and printed once)
+                           register (otherwise one is generated and printed once): "sk-"
+                           and 22 to 64 characters of [0-9A-Za-z]; serve refuses to start
+                           with any other value set, also on later starts
   ORGD_LOG_LEVEL           trace, debug, info (default), warn, error
 )";
 
@@ -122,11 +125,18 @@ int Serve(const std::vector<std::string_view>& args) {
     }
   }
 
+  // Checked before the store is opened, so a bad key leaves no trace.
+  std::optional<std::string> given;
+  if (const char* env = std::getenv("ORGD_ADMIN_KEY"); env && *env) {
+    if (orgd::Status v = orgd::ValidateApiKey(env); !v.ok()) {
+      return Fail("ORGD_ADMIN_KEY is not a well-formed API key, so nothing was started or "
+                  "written: " + v.message());
+    }
+    given = env;
+  }
   std::unique_ptr<orgd::http::Service> service;
   orgd::Status s = orgd::http::Service::Open(opt, &service);
   if (!s.ok()) return Fail("cannot open " + opt.data_dir + ": " + s.ToString());
-  std::optional<std::string> given;
-  if (const char* env = std::getenv("ORGD_ADMIN_KEY"); env && *env) given = env;
   auto boot = service->Bootstrap(given);
   if (!boot.ok()) return Fail("cannot register the admin key: " + boot.status().ToString());
   s = service->Listen();

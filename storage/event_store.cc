@@ -60,6 +60,20 @@ std::string EncodeIdempotency(const IdempotencyRecord& r) {
   return v;
 }
 
+// Refuses fields no record may hold (kMaxEnvelopeFieldBytes), before an
+// append changes anything.
+Status CheckFieldLengths(std::span<const NewEvent> events, const AppendContext& ctx) {
+  ORGD_RETURN_IF_ERROR(CheckEnvelopeField("actor", ctx.actor));
+  ORGD_RETURN_IF_ERROR(CheckEnvelopeField("request id", ctx.request_id));
+  ORGD_RETURN_IF_ERROR(CheckEnvelopeField("idempotency key", ctx.idempotency_key));
+  for (const auto& ev : events) {
+    ORGD_RETURN_IF_ERROR(CheckEnvelopeField("stream id", ev.stream_id));
+    ORGD_RETURN_IF_ERROR(CheckEnvelopeField("type", ev.type));
+    ORGD_RETURN_IF_ERROR(CheckEnvelopeField("payload", ev.payload));
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Status DecodeIdempotency(std::string_view v, IdempotencyRecord* out) {
@@ -177,6 +191,7 @@ Status AppendBatch::Append(std::span<const NewEvent> events,
                            std::span<const StreamExpectation> expected, const AppendContext& ctx,
                            std::vector<EventEnvelope>* appended) {
   if (store_->read_only()) return Status::Unavailable("the store is open read-only");
+  ORGD_RETURN_IF_ERROR(CheckFieldLengths(events, ctx));
   // Check every expectation before changing anything.
   std::map<std::string, uint64_t, std::less<>> versions;
   for (const auto& e : expected) {
@@ -214,7 +229,7 @@ Status AppendBatch::Append(std::span<const NewEvent> events,
     env.idempotency_key = ctx.idempotency_key;
     env.payload = ev.payload;
     record.clear();
-    EncodeEnvelopeBody(env, &record);
+    ORGD_RETURN_IF_ERROR(EncodeEnvelopeBody(env, &record));  // cannot fail: checked above
     env.hash = ChainHash(head_.last_hash, record);
     record.append(reinterpret_cast<const char*>(env.hash.data()), env.hash.size());
 

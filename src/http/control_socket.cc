@@ -32,6 +32,23 @@ bool SocketAddress(const std::string& path, sockaddr_un* addr) {
   return true;
 }
 
+// bind()s fd to addr so that the socket file is owner-only from the moment
+// it exists: bind creates it with mode 0777 & ~umask, so it runs under umask
+// 077 (mode 0700; the x bit means nothing on a socket). A chmod after bind
+// would leave a window in which anyone could connect.
+//
+// umask is process-wide, so the window is this one call: a file or directory
+// another thread (RocksDB's) creates meanwhile is made owner-only too, never
+// more open than it asked for. Nothing else in orgd changes the umask.
+int BindOwnerOnly(int fd, const sockaddr_un& addr) {
+  const mode_t old_mask = umask(077);
+  const int rc = bind(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
+  const int bind_errno = errno;
+  umask(old_mask);
+  errno = bind_errno;
+  return rc;
+}
+
 bool SendAll(int fd, std::string_view data) {
   while (!data.empty()) {
     ssize_t n = send(fd, data.data(), data.size(), MSG_NOSIGNAL);
@@ -79,12 +96,11 @@ Status ControlSocket::Start() {
   listen_fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (listen_fd_ < 0) return Errno("control socket");
   unlink(path_.c_str());
-  if (bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+  if (BindOwnerOnly(listen_fd_, addr) != 0) {
     Status s = Errno("binding " + path_);
     Stop();
     return s;
   }
-  chmod(path_.c_str(), 0600);
   wake_fd_ = eventfd(0, EFD_CLOEXEC);
   if (listen(listen_fd_, 8) != 0 || wake_fd_ < 0) {
     Status s = Errno("listening on " + path_);

@@ -5,7 +5,8 @@
 //
 // It takes no API key: whoever may open the data directory could copy its
 // files anyway, so the directory's permissions are the access control (the
-// socket file is also made owner-only). It is not reachable from the network.
+// socket file is also owner-only, mode 0700, from the moment bind creates
+// it). It is not reachable from the network.
 //
 // One request per connection, one JSON line each way:
 //   {"op":"backup","to":"/absolute/dir"}  ->  {"ok":true,"position":1234}
@@ -47,6 +48,8 @@ class ControlSocket {
 
   // Binds path (replacing a file left there by a killed server: the caller
   // holds the store's lock, so no other server uses it) and starts serving.
+  // The socket file is created owner-only; for the one bind() call the
+  // process's umask is 077 (see BindOwnerOnly in control_socket.cc).
   Status Start();
   // Stops accepting, lets a request in progress finish, removes the file.
   void Stop();

@@ -85,8 +85,10 @@ class LogBatch {
 
   // Appends events (to one or more streams) atomically: every expectation is
   // checked first, and on a mismatch nothing is added and the Conflict carries
-  // the stream's current version. On success *appended (if given) receives the
-  // full envelopes, in order.
+  // the stream's current version. A field longer than kMaxEnvelopeFieldBytes
+  // (storage/log/record.h) is refused as InvalidArgument, reason
+  // "field_too_long", also before anything is added. On success *appended (if
+  // given) receives the full envelopes, in order.
   virtual Status Append(std::span<const NewEvent> events,
                         std::span<const StreamExpectation> expected, const AppendContext& ctx,
                         std::vector<EventEnvelope>* appended) = 0;

@@ -25,6 +25,9 @@ void PutVarint32(std::string* out, uint32_t v) {
   out->push_back(static_cast<char>(v));
 }
 
+static_assert(kMaxEnvelopeFieldBytes <= UINT32_MAX, "a field's length must fit its varint32");
+
+// REQUIRES: s.size() <= kMaxEnvelopeFieldBytes (CheckEnvelopeField).
 void PutLengthPrefixed(std::string* out, std::string_view s) {
   PutVarint32(out, static_cast<uint32_t>(s.size()));
   out->append(s);
@@ -81,7 +84,21 @@ class Reader {
 
 }  // namespace
 
-void EncodeEnvelopeBody(const EventEnvelope& e, std::string* out) {
+Status CheckEnvelopeField(std::string_view name, std::string_view value) {
+  if (value.size() <= kMaxEnvelopeFieldBytes) return Status::OK();
+  return Status::InvalidArgument("the event's " + std::string(name) + " is " +
+                                     std::to_string(value.size()) + " bytes, more than the " +
+                                     std::to_string(kMaxEnvelopeFieldBytes) + " a record holds",
+                                 "field_too_long");
+}
+
+Status EncodeEnvelopeBody(const EventEnvelope& e, std::string* out) {
+  ORGD_RETURN_IF_ERROR(CheckEnvelopeField("stream id", e.stream_id));
+  ORGD_RETURN_IF_ERROR(CheckEnvelopeField("type", e.type));
+  ORGD_RETURN_IF_ERROR(CheckEnvelopeField("actor", e.actor));
+  ORGD_RETURN_IF_ERROR(CheckEnvelopeField("request id", e.request_id));
+  ORGD_RETURN_IF_ERROR(CheckEnvelopeField("idempotency key", e.idempotency_key));
+  ORGD_RETURN_IF_ERROR(CheckEnvelopeField("payload", e.payload));
   out->push_back(static_cast<char>(kEnvelopeFormatV1));
   PutFixed64(out, e.position);
   PutFixed64(out, e.stream_version);
@@ -93,13 +110,14 @@ void EncodeEnvelopeBody(const EventEnvelope& e, std::string* out) {
   PutLengthPrefixed(out, e.request_id);
   PutLengthPrefixed(out, e.idempotency_key);
   PutLengthPrefixed(out, e.payload);
+  return Status::OK();
 }
 
-std::string EncodeEnvelope(const EventEnvelope& e) {
+Result<std::string> EncodeEnvelope(const EventEnvelope& e) {
   std::string out;
   out.reserve(64 + e.stream_id.size() + e.type.size() + e.actor.size() + e.request_id.size() +
               e.idempotency_key.size() + e.payload.size());
-  EncodeEnvelopeBody(e, &out);
+  ORGD_RETURN_IF_ERROR(EncodeEnvelopeBody(e, &out));
   out.append(reinterpret_cast<const char*>(e.hash.data()), e.hash.size());
   return out;
 }

@@ -39,11 +39,27 @@ struct EventEnvelope {
 // These numbers are written to disk and should not be changed.
 inline constexpr uint8_t kEnvelopeFormatV1 = 1;
 
-// Appends the record body (everything but the hash) to *out.
-void EncodeEnvelopeBody(const EventEnvelope& e, std::string* out);
+// The longest string field (stream id, type, actor, request id, idempotency
+// key, payload) that is encoded: 16 MiB. Each field's length is written as a
+// varint32, which could hold 2^32 - 1; the lower bound keeps a record far
+// from that and from RocksDB's own value limits, and is far above anything
+// orgd writes (request bodies are at most 1 MiB). Decoding accepts any length
+// the prefix holds, so records already on disk read as before.
+inline constexpr size_t kMaxEnvelopeFieldBytes = size_t{16} << 20;
 
-// The full record: body followed by the 32-byte hash.
-std::string EncodeEnvelope(const EventEnvelope& e);
+// OK when value, the envelope field called name ("payload"), is at most
+// kMaxEnvelopeFieldBytes long; otherwise InvalidArgument (reason
+// "field_too_long") naming the field.
+Status CheckEnvelopeField(std::string_view name, std::string_view value);
+
+// Appends the record body (everything but the hash) to *out. Refuses an
+// envelope with a field that CheckEnvelopeField refuses, leaving *out as it
+// was: a length is never truncated.
+Status EncodeEnvelopeBody(const EventEnvelope& e, std::string* out);
+
+// The full record: body followed by the 32-byte hash. Refuses as
+// EncodeEnvelopeBody.
+Result<std::string> EncodeEnvelope(const EventEnvelope& e);
 
 // Parses a full record. Corruption for a truncated or malformed record; the
 // hash is read, not checked (see VerifyChainLink).

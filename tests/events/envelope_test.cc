@@ -4,6 +4,8 @@
 
 #include <random>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "src/events/credential_events.h"
 #include "src/events/org_events.h"
@@ -28,6 +30,23 @@ EventEnvelope SampleEnvelope() {
   return e;
 }
 
+// The record of e; fails the test when e cannot be encoded.
+std::string Encoded(const EventEnvelope& e) {
+  Result<std::string> record = EncodeEnvelope(e);
+  EXPECT_OK(record);
+  return record.ok() ? std::move(record).value() : std::string();
+}
+
+// Every string field of an envelope, by the name its errors use.
+const std::vector<std::pair<std::string, std::string EventEnvelope::*>> kStringFields = {
+    {"stream id", &EventEnvelope::stream_id},
+    {"type", &EventEnvelope::type},
+    {"actor", &EventEnvelope::actor},
+    {"request id", &EventEnvelope::request_id},
+    {"idempotency key", &EventEnvelope::idempotency_key},
+    {"payload", &EventEnvelope::payload},
+};
+
 void ExpectSameEnvelope(const EventEnvelope& a, const EventEnvelope& b) {
   EXPECT_EQ(a.position, b.position);
   EXPECT_EQ(a.stream_id, b.stream_id);
@@ -44,26 +63,81 @@ void ExpectSameEnvelope(const EventEnvelope& a, const EventEnvelope& b) {
 
 TEST(EnvelopeTest, EncodeDecodeRoundTrip) {
   const EventEnvelope in = SampleEnvelope();
-  const std::string record = EncodeEnvelope(in);
+  const std::string record = Encoded(in);
   EventEnvelope out;
   ASSERT_OK(DecodeEnvelope(record, &out));
   ExpectSameEnvelope(in, out);
-  EXPECT_EQ(EncodeEnvelope(out), record);
+  EXPECT_EQ(Encoded(out), record);
 
   std::string body;
-  EncodeEnvelopeBody(in, &body);
+  ASSERT_OK(EncodeEnvelopeBody(in, &body));
   EXPECT_EQ(record.substr(0, record.size() - 32), body);
+}
+
+// Bytes written by the encoder before fields had a limit (format 1, as in
+// docs/storage.md): records on disk stay exactly as they are.
+TEST(EnvelopeTest, LayoutOfFormatOneIsUnchanged) {
+  EventEnvelope e;
+  e.position = 3;
+  e.stream_id = "org-1";
+  e.stream_version = 2;
+  e.type = "OrgDeleted";
+  e.timestamp_ms = 1'700'000'000'000;
+  e.actor = "system";
+  e.request_id = "r";
+  e.payload = "{\"id\":1}";
+  for (size_t i = 0; i < e.hash.size(); ++i) e.hash[i] = static_cast<uint8_t>(0xa0 + i);
+  EXPECT_EQ(ToHex(Encoded(e)),
+            "01" "0300000000000000" "0200000000000000" "0068e5cf8b010000" "01000000"
+            "056f72672d31" "0a4f726744656c65746564" "0673797374656d" "0172" "00"
+            "087b226964223a317d"
+            "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf");
+}
+
+TEST(EnvelopeTest, FieldOneByteOverTheLimitIsRefusedNotTruncated) {
+  for (const auto& [name, field] : kStringFields) {
+    EventEnvelope e = SampleEnvelope();
+    e.*field = std::string(kMaxEnvelopeFieldBytes + 1, 'x');
+    Result<std::string> record = EncodeEnvelope(e);
+    ASSERT_FALSE(record.ok()) << name;
+    EXPECT_TRUE(record.status().IsInvalidArgument()) << name << ": " << record.status().ToString();
+    EXPECT_EQ(record.status().reason(), "field_too_long") << name;
+    EXPECT_NE(record.status().message().find(name), std::string::npos)
+        << record.status().ToString();
+    std::string body = "kept";
+    EXPECT_TRUE(EncodeEnvelopeBody(e, &body).IsInvalidArgument()) << name;
+    EXPECT_EQ(body, "kept") << name;
+  }
+}
+
+TEST(EnvelopeTest, FieldExactlyAtTheLimitRoundTrips) {
+  for (const auto& [name, field] : kStringFields) {
+    EventEnvelope in = SampleEnvelope();
+    in.*field = std::string(kMaxEnvelopeFieldBytes, 'y');
+    const std::string record = Encoded(in);
+    EventEnvelope out;
+    ASSERT_OK(DecodeEnvelope(record, &out));
+    EXPECT_TRUE(out.*field == in.*field) << name << " came back " << (out.*field).size()
+                                         << " bytes long";
+    out.*field = in.*field = "";
+    ExpectSameEnvelope(in, out);
+  }
+  // The length prefix is the full 2^24 as a varint32, not a wrapped value.
+  EventEnvelope e;
+  e.stream_id = std::string(kMaxEnvelopeFieldBytes, 's');
+  const size_t stream_len_at = 1 + 8 + 8 + 8 + 4;  // format, position, version, time, schema
+  EXPECT_EQ(Encoded(e).substr(stream_len_at, 4), std::string("\x80\x80\x80\x08", 4));
 }
 
 TEST(EnvelopeTest, EmptyFieldsRoundTrip) {
   EventEnvelope in;
   EventEnvelope out = SampleEnvelope();
-  ASSERT_OK(DecodeEnvelope(EncodeEnvelope(in), &out));
+  ASSERT_OK(DecodeEnvelope(Encoded(in), &out));
   ExpectSameEnvelope(in, out);
 }
 
 TEST(EnvelopeTest, EveryTruncationIsCorruption) {
-  const std::string record = EncodeEnvelope(SampleEnvelope());
+  const std::string record = Encoded(SampleEnvelope());
   for (size_t n = 0; n < record.size(); ++n) {
     EventEnvelope out;
     Status s = DecodeEnvelope(std::string_view(record).substr(0, n), &out);
@@ -73,11 +147,11 @@ TEST(EnvelopeTest, EveryTruncationIsCorruption) {
 
 TEST(EnvelopeTest, TrailingBytesAreCorruption) {
   EventEnvelope out;
-  EXPECT_TRUE(DecodeEnvelope(EncodeEnvelope(SampleEnvelope()) + "x", &out).IsCorruption());
+  EXPECT_TRUE(DecodeEnvelope(Encoded(SampleEnvelope()) + "x", &out).IsCorruption());
 }
 
 TEST(EnvelopeTest, UnknownFormatIsCorruption) {
-  std::string record = EncodeEnvelope(SampleEnvelope());
+  std::string record = Encoded(SampleEnvelope());
   record[0] = 2;
   EventEnvelope out;
   Status s = DecodeEnvelope(record, &out);
@@ -85,7 +159,7 @@ TEST(EnvelopeTest, UnknownFormatIsCorruption) {
 }
 
 TEST(EnvelopeTest, OversizedLengthIsCorruption) {
-  std::string record = EncodeEnvelope(SampleEnvelope());
+  std::string record = Encoded(SampleEnvelope());
   const size_t stream_len_at = 1 + 8 + 8 + 8 + 4;  // format, position, version, time, schema
   ASSERT_EQ(record[stream_len_at], 6);             // "org-42"
   EventEnvelope out;
@@ -102,7 +176,7 @@ TEST(EnvelopeTest, OversizedLengthIsCorruption) {
 // Garbage never crashes the decoder: every one-byte change of a valid record
 // is refused, or decodes to something that encodes back to the same bytes.
 TEST(EnvelopeTest, ChangedBytesAreRefusedOrDecodedFaithfully) {
-  const std::string record = EncodeEnvelope(SampleEnvelope());
+  const std::string record = Encoded(SampleEnvelope());
   for (size_t i = 0; i < record.size(); ++i) {
     for (char v : {'\0', '\x80', '\xff'}) {
       std::string bad = record;
@@ -110,7 +184,7 @@ TEST(EnvelopeTest, ChangedBytesAreRefusedOrDecodedFaithfully) {
       EventEnvelope out;
       Status s = DecodeEnvelope(bad, &out);
       if (s.ok()) {
-        EXPECT_EQ(EncodeEnvelope(out), bad) << "byte " << i;
+        EXPECT_EQ(Encoded(out), bad) << "byte " << i;
       } else {
         EXPECT_TRUE(s.IsCorruption()) << "byte " << i << ": " << s.ToString();
       }
@@ -135,9 +209,9 @@ TEST(EnvelopeTest, ChainLinkDetectsAnyChange) {
   prev[0] = 9;
   EventEnvelope e = SampleEnvelope();
   std::string body;
-  EncodeEnvelopeBody(e, &body);
+  ASSERT_OK(EncodeEnvelopeBody(e, &body));
   e.hash = ChainHash(prev, body);
-  const std::string record = EncodeEnvelope(e);
+  const std::string record = Encoded(e);
   EXPECT_TRUE(VerifyChainLink(prev, record));
   EXPECT_FALSE(VerifyChainLink(Digest{}, record));
   std::string changed = record;

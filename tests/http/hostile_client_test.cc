@@ -44,7 +44,7 @@ using test::RawResponse;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-constexpr char kAdminKey[] = "sk-test-admin-key-0123456789";
+constexpr char kAdminKey[] = "sk-testadminkey0123456789abcdef";  // also ORGD_ADMIN_KEY
 
 // Short, so a test waits them out in about a second; an honest request in
 // these tests sends all its bytes at once and is never near them.

@@ -3,6 +3,10 @@
 orgd_test(NAME http_api_test
   SOURCES http/api_test.cc
   LIBS orgd_http)
+# The control socket of `orgd backup`: its file's mode, on a real socket.
+orgd_test(NAME http_control_socket_test
+  SOURCES http/control_socket_test.cc
+  LIBS orgd_http)
 orgd_test(NAME http_server_test
   SOURCES http/server_test.cc http/raw_client.cc
   LIBS orgd_http)

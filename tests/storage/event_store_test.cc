@@ -210,6 +210,35 @@ TEST_F(EventLogTest, AppendToSeveralStreamsIsAtomic) {
   EXPECT_EQ(ReplayAll().size(), 3u);
 }
 
+TEST_F(EventLogTest, OverlongFieldIsRefusedBeforeAnythingIsAppended) {
+  const NewEvent overlong{"big", "Noted", 1, std::string(kMaxEnvelopeFieldBytes + 1, 'p')};
+  auto batch = store_->NewBatch();
+  std::vector<EventEnvelope> appended;
+  // The overlong event comes second: the first must not be added either.
+  Status s = batch->Append(std::vector{Ev("small", "1"), overlong}, {}, Ctx(), &appended);
+  ASSERT_TRUE(s.IsInvalidArgument()) << s.ToString();
+  EXPECT_EQ(s.reason(), "field_too_long");
+  EXPECT_TRUE(appended.empty());
+  EXPECT_TRUE(batch->empty());
+  EXPECT_EQ(batch->head().last_position, 0u);
+
+  AppendContext long_key = Ctx(1000, std::string(kMaxEnvelopeFieldBytes + 1, 'k'));
+  s = batch->Append(std::vector{Ev("small", "1")}, {}, long_key, nullptr);
+  EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+  EXPECT_TRUE(batch->empty());
+  ASSERT_OK(store_->Commit(batch.get()));
+  EXPECT_EQ(store_->last_position(), 0u);
+}
+
+TEST_F(EventLogTest, FieldAtTheLimitIsStoredWhole) {
+  const std::string payload(kMaxEnvelopeFieldBytes, 'p');
+  ASSERT_OK(AppendEvents({NewEvent{"big", "Noted", 1, payload}}));
+  Reopen();
+  std::vector<EventEnvelope> events = ReplayAll();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_TRUE(events[0].payload == payload) << events[0].payload.size() << " bytes";
+}
+
 TEST_F(EventLogTest, ConflictCarriesCurrentVersion) {
   ASSERT_OK(AppendEvents({Ev("s", "1"), Ev("s", "2")}, {{"s", 0}}));
 

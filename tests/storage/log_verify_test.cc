@@ -74,10 +74,12 @@ class LogVerifyTest : public ::testing::Test {
       ASSERT_OK(DecodeEnvelope(Record(p), &e));
       if (p == position) change(&e);
       std::string body;
-      EncodeEnvelopeBody(e, &body);
+      ASSERT_OK(EncodeEnvelopeBody(e, &body));
       e.hash = ChainHash(hash, body);
       hash = e.hash;
-      Put(storage::kLogCf, storage::EncodeBE64(p), EncodeEnvelope(e));
+      Result<std::string> record = EncodeEnvelope(e);
+      ASSERT_OK(record);
+      Put(storage::kLogCf, storage::EncodeBE64(p), *record);
     }
   }
 

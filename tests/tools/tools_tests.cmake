@@ -24,6 +24,8 @@ endfunction()
 orgd_tool_test(NAME orgd_replay_test SOURCES tools/orgd_replay_test.cc LIBS orgd_projections)
 orgd_tool_test(NAME orgd_rebuild_test SOURCES tools/orgd_rebuild_test.cc LIBS orgd_projections)
 orgd_tool_test(NAME orgd_backup_test SOURCES tools/orgd_backup_test.cc LIBS orgd_http)
+# ORGD_ADMIN_KEY is checked before `orgd serve` touches the store.
+orgd_tool_test(NAME orgd_admin_key_test SOURCES tools/orgd_admin_key_test.cc LIBS orgd_projections)
 
 orgd_test(NAME org_json_test
   SOURCES projections/org_json_test.cc

@@ -1,0 +1,251 @@
+#include "src/http/core/auth.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <future>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/random.h"
+#include "common/sha256.h"
+#include "src/commands/core/command.h"
+#include "src/commands/core/writer.h"
+#include "src/commands/credentials/commands.h"
+#include "src/http/core/api.h"
+#include "src/http/service.h"
+#include "storage/event_store.h"
+#include "tests/test_util.h"
+
+// Who may call what: every registered route's policy, walked through a real
+// Service (Api::Handle, no socket), and Authorize() for each kind of access.
+
+namespace orgd::http {
+namespace {
+
+using nlohmann::json;
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+constexpr char kAdminKey[] = "sk-test-admin-key-0123456789";
+constexpr char kMemberKey[] = "sk-test-member-key-0123456789";
+
+std::string HeaderOf(const HttpResponse& r, std::string_view name) {
+  for (const auto& [k, v] : r.headers) {
+    if (EqualsIgnoreCase(k, name)) return v;
+  }
+  return "<absent>";
+}
+
+// Passes when r is status with the native error shape
+// {"error":{"code":<not empty>,"message":<not empty>}}.
+::testing::AssertionResult IsNativeError(const HttpResponse& r, int status) {
+  json j = json::parse(r.body, nullptr, false);
+  const bool shaped = j.is_object() && j.size() == 1 && j.contains("error") &&
+                      j["error"].is_object() && j["error"].contains("code") &&
+                      j["error"]["code"].is_string() &&
+                      !j["error"]["code"].get<std::string>().empty() &&
+                      j["error"].contains("message") && j["error"]["message"].is_string() &&
+                      !j["error"]["message"].get<std::string>().empty();
+  if (r.status == status && shaped && r.content_type == "application/json") {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure() << "expected " << status << " with the native error shape, got "
+                                       << r.status << " (" << r.content_type << ") " << r.body;
+}
+
+// "/api/v1/orgs/{org}" -> "/api/v1/orgs/x".
+std::string Concrete(std::string_view pattern) {
+  std::string out;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '{') {
+      const size_t close = pattern.find('}', i);
+      out += 'x';
+      i = close;
+    } else {
+      out += pattern[i];
+    }
+  }
+  return out;
+}
+
+std::string Describe(const Api::RouteInfo& r) { return r.method + " " + r.pattern; }
+
+// A Service on a fresh store with a bootstrapped site-admin key and, issued
+// through the writer as the bootstrap is, a key that is no site admin.
+class RoutePolicyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ServiceOptions options;
+    options.data_dir = dir_.Sub("data");
+    options.control_socket = false;
+    ASSERT_OK(Service::Open(options, &service_));
+    ASSERT_OK(service_->Bootstrap(std::string(kAdminKey)));
+    ASSERT_NO_FATAL_FAILURE(IssueMemberKey());
+    ASSERT_EQ(Position(), 2u);
+    ASSERT_FALSE(service_->api()->routes().empty());
+  }
+  void TearDown() override {
+    if (service_) {
+      EXPECT_OK(service_->Close());
+    }
+  }
+
+  void IssueMemberKey() {
+    IssueApiKey issue;
+    issue.key_id = RandomBase62(16);
+    issue.key_sha256 = ToHex(Sha256Of(kMemberKey));
+    issue.account_id = "acc-1";
+    issue.site_admin = false;
+    issue.label = "a member's key";
+    CommandMeta meta;
+    meta.actor = "system";
+    meta.request_id = "test-member-key";
+    std::promise<CommandOutcome> done;
+    ASSERT_OK(service_->writer()->Submit(Command{std::move(meta), std::move(issue)},
+                                         [&done](CommandOutcome o) { done.set_value(std::move(o)); }));
+    CommandOutcome o = done.get_future().get();
+    ASSERT_OK(o.error);
+  }
+
+  uint64_t Position() const { return service_->store()->last_position(); }
+
+  HttpResponse Send(std::string method, std::string target, Headers headers = {},
+                    std::string body = "") {
+    auto done = std::make_shared<std::promise<HttpResponse>>();
+    auto reply = done->get_future();
+    service_->api()->Handle(
+        HttpRequest{std::move(method), std::move(target), std::move(headers), std::move(body)},
+        [done](HttpResponse r) { done->set_value(std::move(r)); });
+    if (reply.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+      ADD_FAILURE() << "no reply within 10 s";
+      return HttpResponse{};
+    }
+    return reply.get();
+  }
+  HttpResponse SendWithKey(const Api::RouteInfo& route, std::string_view key) {
+    return Send(route.method, Concrete(route.pattern),
+                {{"Authorization", "Bearer " + std::string(key)}});
+  }
+
+  test::TempDir dir_;
+  std::unique_ptr<Service> service_;
+};
+
+TEST_F(RoutePolicyTest, EveryRouteButThePublicOnesWantsACredential) {
+  for (const Api::RouteInfo& route : service_->api()->routes()) {
+    HttpResponse r = Send(route.method, Concrete(route.pattern));
+    if (route.policy.access == RoutePolicy::Access::kPublic) {
+      EXPECT_NE(r.status, 401) << Describe(route);
+      continue;
+    }
+    EXPECT_TRUE(IsNativeError(r, 401)) << Describe(route);
+    EXPECT_EQ(json::parse(r.body, nullptr, false)["error"].value("code", ""), "missing_credentials")
+        << Describe(route);
+    EXPECT_EQ(HeaderOf(r, "WWW-Authenticate"), "Bearer realm=\"orgd\"") << Describe(route);
+  }
+  EXPECT_EQ(Position(), 2u) << "a request without a credential wrote something";
+}
+
+TEST_F(RoutePolicyTest, AnUnknownKeyGets401OnEveryRouteThatIsNotPublic) {
+  for (const Api::RouteInfo& route : service_->api()->routes()) {
+    if (route.policy.access == RoutePolicy::Access::kPublic) continue;
+    HttpResponse r = SendWithKey(route, "sk-nobody-has-this-key-0123456789");
+    EXPECT_TRUE(IsNativeError(r, 401)) << Describe(route);
+  }
+  EXPECT_EQ(Position(), 2u);
+}
+
+TEST_F(RoutePolicyTest, ThePublicRoutesAreExactlyTheOperationsEndpoints) {
+  std::set<std::string> public_routes;
+  for (const Api::RouteInfo& route : service_->api()->routes()) {
+    if (route.policy.access == RoutePolicy::Access::kPublic) {
+      public_routes.insert(route.pattern);
+      EXPECT_EQ(route.method, "GET") << Describe(route);
+    }
+  }
+  EXPECT_EQ(public_routes, (std::set<std::string>{"/healthz", "/readyz", "/metrics"}));
+}
+
+TEST_F(RoutePolicyTest, EverySiteAdminRouteAnswers403ToAKeyThatIsNoSiteAdmin) {
+  size_t admin_routes = 0;
+  for (const Api::RouteInfo& route : service_->api()->routes()) {
+    if (route.policy.access != RoutePolicy::Access::kSiteAdmin) continue;
+    ++admin_routes;
+    HttpResponse r = SendWithKey(route, kMemberKey);
+    EXPECT_TRUE(IsNativeError(r, 403)) << Describe(route);
+    EXPECT_EQ(HeaderOf(r, "WWW-Authenticate"), "<absent>") << Describe(route);
+  }
+  EXPECT_GE(admin_routes, 7u) << "the orgs and keys routes are for site admins";
+  EXPECT_EQ(Position(), 2u) << "a forbidden request wrote something";
+}
+
+TEST_F(RoutePolicyTest, ASiteAdminIsNeitherUnauthenticatedNorForbiddenAnywhere) {
+  for (const Api::RouteInfo& route : service_->api()->routes()) {
+    HttpResponse r = SendWithKey(route, kAdminKey);
+    EXPECT_NE(r.status, 401) << Describe(route) << ": " << r.body;
+    EXPECT_NE(r.status, 403) << Describe(route) << ": " << r.body;
+  }
+}
+
+TEST_F(RoutePolicyTest, EveryRouteIsOfTheNativeSurface) {
+  for (const Api::RouteInfo& route : service_->api()->routes()) {
+    EXPECT_EQ(route.surface, "native") << Describe(route);
+  }
+}
+
+// ------------------------------------------------------------- Authorize
+
+Principal Admin() { return Principal{"admin-key", "", true}; }
+Principal Member() { return Principal{"member-key", "acc-1", false}; }
+
+TEST(AuthorizeTest, AnyCredentialAdmitsEveryPrincipal) {
+  const RoutePolicy policy = RoutePolicy::AnyCredential();
+  EXPECT_OK(Authorize(Admin(), policy, {}));
+  EXPECT_OK(Authorize(Member(), policy, {}));
+  EXPECT_OK(Authorize(Principal{}, policy, {"x"}));
+}
+
+TEST(AuthorizeTest, SiteAdminAdmitsOnlySiteAdmins) {
+  const RoutePolicy policy = RoutePolicy::SiteAdmin();
+  EXPECT_OK(Authorize(Admin(), policy, {}));
+  Status s = Authorize(Member(), policy, {});
+  EXPECT_TRUE(s.IsForbidden()) << s.ToString();
+  EXPECT_TRUE(Authorize(Principal{}, policy, {}).IsForbidden());
+}
+
+TEST(AuthorizeTest, AnOrgCapabilityAdmitsSiteAdminsAndHidesTheOrgFromEveryoneElse) {
+  const RoutePolicy policy = RoutePolicy::OrgCapability("manage_org");
+  EXPECT_OK(Authorize(Admin(), policy, {"acme"}));
+  Status s = Authorize(Member(), policy, {"acme"});
+  EXPECT_TRUE(s.IsNotFound()) << s.ToString();  // not Forbidden: the org's existence stays hidden
+  EXPECT_NE(s.message().find("acme"), std::string::npos) << s.message();
+  EXPECT_TRUE(Authorize(Principal{}, policy, {"acme"}).IsNotFound());
+}
+
+TEST(AuthorizeTest, AnOrgCapabilityNamesTheOrgOfItsPathParameter) {
+  const RoutePolicy policy = RoutePolicy::OrgCapability("manage_members", 1);
+  Status s = Authorize(Member(), policy, {"alice", "acme"});
+  EXPECT_TRUE(s.IsNotFound()) << s.ToString();
+  EXPECT_NE(s.message().find("'acme'"), std::string::npos) << s.message();
+  EXPECT_OK(Authorize(Admin(), policy, {"alice", "acme"}));
+  // A parameter index beyond the path's parameters still refuses.
+  EXPECT_TRUE(Authorize(Member(), RoutePolicy::OrgCapability("x", 5), {"acme"}).IsNotFound());
+}
+
+TEST(AuthorizeTest, PolicyFactoriesSayWhatTheyAre) {
+  EXPECT_EQ(RoutePolicy::Public().access, RoutePolicy::Access::kPublic);
+  EXPECT_EQ(RoutePolicy::AnyCredential().access, RoutePolicy::Access::kAnyCredential);
+  EXPECT_EQ(RoutePolicy::SiteAdmin().access, RoutePolicy::Access::kSiteAdmin);
+  const RoutePolicy org = RoutePolicy::OrgCapability("manage_org", 2);
+  EXPECT_EQ(org.access, RoutePolicy::Access::kOrgCapability);
+  EXPECT_EQ(org.capability, "manage_org");
+  EXPECT_EQ(org.org_param, 2u);
+  EXPECT_EQ(RoutePolicy{}.access, RoutePolicy::Access::kSiteAdmin) << "the default is the strictest";
+}
+
+}  // namespace
+}  // namespace orgd::http
