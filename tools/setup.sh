@@ -21,8 +21,9 @@ PACKAGES=(
   libboost1.81-dev librocksdb-dev nlohmann-json3-dev libspdlog-dev
   libsodium-dev libssl-dev libgtest-dev libgmock-dev
 )
-# For the fuzzing stage of `test` only: clang, its libFuzzer and sanitizer
-# runtimes, and llvm-symbolizer for readable reports.
+# For the clang stage of `test` only (the -Wthread-safety build and the
+# fuzzers): clang, its libFuzzer and sanitizer runtimes, and llvm-symbolizer
+# for readable reports.
 FUZZ_PACKAGES=(clang libclang-rt-14-dev llvm-14)
 
 as_root() {
@@ -77,12 +78,13 @@ case "$cmd" in
     build build-tsan -DORGD_BUILD_TESTS=ON -DORGD_WITH_TSAN=ON
     TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$ROOT/tests/tsan.supp \
       ctest --test-dir build-tsan --output-on-failure -j "$JOBS" -R 'Writer|EventLog|Server|Api|ConnectionLimit|IdleTimeout|StorageFault|DiskFull|InProcessBackup'
-    echo "== fuzzing (${FUZZ_SECONDS:-60} s per target under ASan+UBSan)"
+    echo "== clang build (-Wthread-safety -Werror) and fuzzing (${FUZZ_SECONDS:-60} s per target under ASan+UBSan)"
     install_packages "${FUZZ_PACKAGES[@]}"
-    # Only the fuzzers and the libraries they need (docs/reliability.md).
+    # Every library and executable, not only the fuzzers, so that clang's
+    # -Wthread-safety checks all of orgd's code (docs/reliability.md).
     cmake -S "$ROOT" -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DCMAKE_CXX_COMPILER=clang++ -DORGD_FUZZ=ON -DORGD_BUILD_TESTS=OFF >/dev/null
-    ninja -C build-fuzz -j "$JOBS" fuzzers
+    ninja -C build-fuzz -j "$JOBS"
     tests/fuzz/run_fuzzers.sh build-fuzz
     ;;
   *)
