@@ -11,7 +11,6 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
-#include "storage/event_store.h"
 
 namespace orgd::http {
 namespace {
@@ -150,7 +149,7 @@ void ControlSocket::Serve(int fd) const {
   SendAll(fd, handler_(line) + "\n");
 }
 
-std::string HandleControlRequest(EventStore* store, std::string_view request) {
+std::string HandleControlRequest(const BackupFn& backup, std::string_view request) {
   auto j = nlohmann::json::parse(request, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object()) return ErrorReply("the request is not a JSON object");
   auto op = j.find("op");
@@ -160,7 +159,7 @@ std::string HandleControlRequest(EventStore* store, std::string_view request) {
     return ErrorReply("backup needs \"to\": an absolute path");
   }
   uint64_t position = 0;
-  Status s = store->Backup(to->get<std::string>(), &position);
+  Status s = backup(to->get<std::string>(), &position);
   if (!s.ok()) return ErrorReply(s.ToString());
   return nlohmann::json{{"ok", true}, {"position", position}}.dump();
 }

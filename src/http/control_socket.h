@@ -27,10 +27,6 @@
 
 #include "common/status.h"
 
-namespace orgd {
-class EventStore;
-}
-
 namespace orgd::http {
 
 // "<data_dir>/orgd.ctl"
@@ -65,9 +61,11 @@ class ControlSocket {
   std::thread thread_;
 };
 
-// The server side of the protocol: executes one request line against store.
-// "*store" must outlive the call.
-std::string HandleControlRequest(EventStore* store, std::string_view request);
+// Makes a consistent copy of the store in dir (EventStore::Backup).
+using BackupFn = std::function<Status(const std::string& dir, uint64_t* position)>;
+
+// The server side of the protocol: executes one request line with backup.
+std::string HandleControlRequest(const BackupFn& backup, std::string_view request);
 
 // The client side: asks the server listening on socket_path to back its store
 // up into to (an absolute path) and waits up to timeout for the answer.

@@ -39,7 +39,13 @@ Status Service::Open(ServiceOptions options, std::unique_ptr<Service>* out) {
     EventStore* store = s->store_.get();
     s->control_ = std::make_unique<ControlSocket>(
         ControlSocketPath(options.data_dir),
-        [store](std::string_view request) { return HandleControlRequest(store, request); });
+        [store](std::string_view request) {
+          return HandleControlRequest(
+              [store](const std::string& dir, uint64_t* position) {
+                return store->Backup(dir, position);
+              },
+              request);
+        });
     Status started = s->control_->Start();
     if (!started.ok()) {
       spdlog::warn("no control socket, so `orgd backup` cannot reach this server: {}",

@@ -248,7 +248,9 @@ TEST_F(BackupTest, ControlRequestsAreChecked) {
   WritePath path(DomainStoreOptions(data_));
   ASSERT_OK(path.Open());
   auto reply = [&](std::string_view request) {
-    return json::parse(http::HandleControlRequest(path.store(), request));
+    return json::parse(http::HandleControlRequest(
+        [&path](const std::string& dir, uint64_t* p) { return path.store()->Backup(dir, p); },
+        request));
   };
   EXPECT_EQ(reply("not json")["ok"], false);
   EXPECT_EQ(reply(R"({"op":"drop"})")["ok"], false);
