@@ -12,9 +12,8 @@ int64_t DayOf(int64_t ms) { return ms >= 0 ? ms / kMsPerDay : (ms - kMsPerDay + 
 
 }  // namespace
 
-Status ComputeLogStats(const EventStore& store, LogStats* out) {
+Status ComputeLogStats(const EventStore& store, std::string_view group_prefix, LogStats* out) {
   *out = LogStats{};
-  constexpr std::string_view kOrgPrefix = "org-";
   auto it = store.NewLogIterator(1);
   EnvelopeView e;
   // Consecutive events mostly share a day and often a type: count runs.
@@ -27,8 +26,8 @@ Status ComputeLogStats(const EventStore& store, LogStats* out) {
     auto type = out->by_type.find(e.type);
     if (type == out->by_type.end()) type = out->by_type.emplace(std::string(e.type), 0).first;
     ++type->second;
-    if (e.stream_id.starts_with(kOrgPrefix)) {
-      ++out->by_org[std::string(e.stream_id.substr(kOrgPrefix.size()))];
+    if (!group_prefix.empty() && e.stream_id.starts_with(group_prefix)) {
+      ++out->by_group[std::string(e.stream_id.substr(group_prefix.size()))];
     }
     if (const int64_t d = DayOf(e.timestamp_ms); d != day || day_count == nullptr) {
       day = d;

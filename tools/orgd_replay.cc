@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "common/time_util.h"
+#include "src/events/org_events.h"
+#include "src/events/registry.h"
 #include "src/projections/core/projection.h"
 #include "src/projections/core/rebuild.h"
 #include "storage/event_store.h"
@@ -88,13 +90,15 @@ std::string U64(uint64_t v) { return std::to_string(v); }
 // ------------------------------------------------------------------ show
 
 nlohmann::json EventJson(const orgd::EventEnvelope& e) {
-  nlohmann::json payload = nlohmann::json::parse(e.payload, nullptr, false);
+  // Decoded through the event registry: the payload at its type's current
+  // schema (schema_version says which was stored); unknown types as stored.
+  nlohmann::json payload = orgd::PayloadForDisplay(e.type, e.schema_version, e.payload);
   return {{"position", e.position},     {"time", orgd::FormatIsoMs(e.timestamp_ms)},
           {"stream", e.stream_id},      {"stream_version", e.stream_version},
           {"type", e.type},             {"schema_version", e.schema_version},
           {"actor", e.actor},           {"request_id", e.request_id},
           {"idempotency_key", e.idempotency_key},
-          {"payload", payload.is_discarded() ? nlohmann::json(e.payload) : payload},
+          {"payload", payload},
           {"hash", orgd::ToHex(e.hash)}};
 }
 
@@ -156,7 +160,7 @@ int Verify(orgd::EventStore& store, const Args& a) {
 
 // Orgs by events, most first, then by id.
 std::vector<std::pair<std::string, uint64_t>> OrgsByEvents(const orgd::LogStats& st, uint64_t top) {
-  std::vector<std::pair<std::string, uint64_t>> orgs(st.by_org.begin(), st.by_org.end());
+  std::vector<std::pair<std::string, uint64_t>> orgs(st.by_group.begin(), st.by_group.end());
   auto by_id = [](const std::string& a, const std::string& b) {
     return a.size() != b.size() ? a.size() < b.size() : a < b;  // numeric order for digits
   };
@@ -207,14 +211,14 @@ void PrintStatsTable(const orgd::LogStats& st, uint64_t top) {
   auto orgs = OrgsByEvents(st, top);
   std::printf("\n%-24s %12s\n", "ORG", "EVENTS");
   for (const auto& [org, n] : orgs) std::printf("%-24s %12s\n", org.c_str(), U64(n).c_str());
-  if (orgs.size() < st.by_org.size()) {
-    std::printf("(%s more orgs)\n", U64(st.by_org.size() - orgs.size()).c_str());
+  if (orgs.size() < st.by_group.size()) {
+    std::printf("(%s more orgs)\n", U64(st.by_group.size() - orgs.size()).c_str());
   }
 }
 
 int Stats(orgd::EventStore& store, const Args& a) {
   orgd::LogStats st;
-  orgd::Status s = orgd::ComputeLogStats(store, &st);
+  orgd::Status s = orgd::ComputeLogStats(store, orgd::kOrgStreamPrefix, &st);
   if (!s.ok()) return Fail(s.ToString());
   if (a.format == "jsonl") {
     PrintStatsJsonl(st, a.top);
@@ -296,7 +300,7 @@ std::string ParseFlags(const std::vector<std::string_view>& args, Args* a) {
     else if (f == "--since") ok = orgd::ParseIsoMs(v, &o.since);
     else if (f == "--until") ok = orgd::ParseIsoMs(v, &o.until);
     else if (f == "--stream") o.stream = v;
-    else if (f == "--org") o.stream = "org-" + v;
+    else if (f == "--org") o.stream = std::string(orgd::kOrgStreamPrefix) + v;
     else if (f == "--type") o.type = v;
     else if (f == "--actor") o.actor = v;
     else if (f == "--format") ok = (a->format = v) == "table" || v == "jsonl";
