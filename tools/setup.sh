@@ -19,7 +19,7 @@ JOBS=${JOBS:-$(nproc)}
 PACKAGES=(
   g++ cmake ninja-build ccache pkg-config
   libboost1.81-dev librocksdb-dev nlohmann-json3-dev libspdlog-dev
-  libsodium-dev libssl-dev libgtest-dev libgmock-dev
+  libsodium-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
 )
 # For the clang stage of `test` only (the -Wthread-safety build and the
 # fuzzers): clang, its libFuzzer and sanitizer runtimes, and llvm-symbolizer
@@ -67,7 +67,7 @@ case "$cmd" in
   test)
     install_packages "${PACKAGES[@]}"
     echo "== tests"
-    build build -DORGD_BUILD_TESTS=ON
+    build build -DORGD_BUILD_TESTS=ON -DORGD_BUILD_BENCHMARKS=ON
     ctest --test-dir build --output-on-failure -j "$JOBS"
     echo "== tests under AddressSanitizer + UndefinedBehaviorSanitizer"
     build build-asan -DORGD_BUILD_TESTS=ON -DORGD_WITH_ASAN=ON
