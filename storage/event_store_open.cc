@@ -23,11 +23,6 @@ rocksdb::ColumnFamilyOptions CfOptions(const std::shared_ptr<rocksdb::Cache>& ca
   if (point_lookups) t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
   cf.write_buffer_size = 32 << 20;
-  // Families with many deletions (read models of deleted orgs) get their
-  // table files compacted early, so scans do not wade through tombstones.
-  cf.table_properties_collector_factories.push_back(
-      rocksdb::NewCompactOnDeletionCollectorFactory(/*sliding_window_size=*/128,
-                                                    /*deletion_trigger=*/64));
   return cf;
 }
 
@@ -89,6 +84,15 @@ Status EventStore::Open(const StoreOptions& options, std::unique_ptr<EventStore>
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const auto& n : names) {
     descriptors.emplace_back(n, CfOptions(cache, n != storage::kLogCf));
+    if (n != storage::kLogCf && n != storage::kStreamsCf && n != storage::kIdempotencyCf &&
+        n != rocksdb::kDefaultColumnFamilyName) {
+      // Read models with many deletions (deleted orgs) get their table files
+      // compacted early, so scans do not wade through tombstones. Not on the
+      // log's families, which never delete and take most of the writes.
+      descriptors.back().options.table_properties_collector_factories.push_back(
+          rocksdb::NewCompactOnDeletionCollectorFactory(/*sliding_window_size=*/128,
+                                                        /*deletion_trigger=*/64));
+    }
     if (n == storage::kIdempotencyCf) {
       descriptors.back().options.compaction_filter = store->idempotency_expiry_.get();
     }

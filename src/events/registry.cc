@@ -114,29 +114,44 @@ void WriteValue(std::string* out, uint64_t v) { *out += std::to_string(v); }
 void WriteValue(std::string* out, int64_t v) { *out += std::to_string(v); }
 void WriteValue(std::string* out, bool v) { *out += v ? "true" : "false"; }
 
-Status ParsePayload(std::string_view text, uint32_t from, uint32_t current, std::string_view type,
-                    const std::function<Status(uint32_t, nlohmann::json*)>& upcast,
-                    const std::function<Status(const PayloadReader&)>& read) {
+struct ParsedPayload::Tree {
+  json j;
+  TreeReader reader{j};
+};
+
+ParsedPayload::ParsedPayload() = default;
+ParsedPayload::~ParsedPayload() = default;
+
+Status ParsedPayload::Parse(std::string_view text, uint32_t from, uint32_t current,
+                            std::string_view type, UpcastFn upcast) {
   if (from == 0 || from > current) {
     return Status::Corruption(std::string(type) + " schema version " + std::to_string(from) +
                               " is not readable by this build");
   }
-  auto label = [&](Status s) {
-    return s.ok() ? s : Status::Corruption(std::string(type) + ": " + s.message());
-  };
-  if (from == current) {
-    FlatJson flat;
-    if (flat.Parse(text)) return label(read(FlatReader(flat)));
-  }
-  json j;
-  Status parsed = ParseJson(text, &j);
+  if (from == current && flat_.Parse(text)) return Status::OK();
+  tree_ = std::make_unique<Tree>();
+  Status parsed = ParseJson(text, &tree_->j);
   if (!parsed.ok()) return Status::Corruption(std::string(type) + " payload: " + parsed.message());
-  if (!j.is_object()) return Status::Corruption(std::string(type) + " payload is not an object");
+  if (!tree_->j.is_object()) return Status::Corruption(std::string(type) + " payload is not an object");
   for (uint32_t v = from; v < current; ++v) {
-    if (!upcast) return Status::Corruption(std::string(type) + " has no upcaster");
-    ORGD_RETURN_IF_ERROR(label(upcast(v, &j)));
+    if (upcast == nullptr) return Status::Corruption(std::string(type) + " has no upcaster");
+    Status s = upcast(v, &tree_->j);
+    if (!s.ok()) return Status::Corruption(std::string(type) + ": " + s.message());
   }
-  return label(read(TreeReader(j)));
+  return Status::OK();
+}
+
+Status ParsedPayload::Read(std::string_view key, std::string* out) const {
+  return tree_ ? tree_->reader.Read(key, out) : FlatReader(flat_).Read(key, out);
+}
+Status ParsedPayload::Read(std::string_view key, uint64_t* out) const {
+  return tree_ ? tree_->reader.Read(key, out) : FlatReader(flat_).Read(key, out);
+}
+Status ParsedPayload::Read(std::string_view key, int64_t* out) const {
+  return tree_ ? tree_->reader.Read(key, out) : FlatReader(flat_).Read(key, out);
+}
+Status ParsedPayload::Read(std::string_view key, bool* out) const {
+  return tree_ ? tree_->reader.Read(key, out) : FlatReader(flat_).Read(key, out);
 }
 
 }  // namespace events_internal

@@ -29,6 +29,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +37,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "common/json_util.h"
 #include "common/status.h"
 #include "storage/log/record.h"
 
@@ -72,12 +74,31 @@ class PayloadReader {
   virtual Status Read(std::string_view key, bool* out) const = 0;
 };
 
-// Parses a payload of the current version: FlatJson's fast path, else
-// nlohmann. With upcast set and from < current, nlohmann parses it and upcast
-// runs once per version step first.
-Status ParsePayload(std::string_view text, uint32_t from, uint32_t current, std::string_view type,
-                    const std::function<Status(uint32_t, nlohmann::json*)>& upcast,
-                    const std::function<Status(const PayloadReader&)>& read);
+using UpcastFn = Status (*)(uint32_t from, nlohmann::json* payload);
+
+// A payload parsed for reading: FlatJson's fast path for a flat payload of
+// the current version (no allocation), else nlohmann, after running upcast
+// once per version step from `from` to `current`. Not shareable; text must
+// outlive it.
+class ParsedPayload final : public PayloadReader {
+ public:
+  ParsedPayload();
+  ~ParsedPayload() override;
+  Status Parse(std::string_view text, uint32_t from, uint32_t current, std::string_view type,
+               UpcastFn upcast);
+  // REQUIRES: Parse returned OK.
+  const PayloadReader& reader() const { return *this; }
+
+  Status Read(std::string_view key, std::string* out) const override;
+  Status Read(std::string_view key, uint64_t* out) const override;
+  Status Read(std::string_view key, int64_t* out) const override;
+  Status Read(std::string_view key, bool* out) const override;
+
+ private:
+  struct Tree;
+  FlatJson flat_;
+  std::unique_ptr<Tree> tree_;  // only when the fast path declined
+};
 
 template <typename T>
 struct IsOptional : std::false_type {};
@@ -127,11 +148,12 @@ std::string ToPayload(const E& e) {
 // current version. Corruption when it does not fit the schema.
 template <typename E>
 Status FromPayload(std::string_view text, uint32_t schema_version, E* out) {
-  std::function<Status(uint32_t, nlohmann::json*)> upcast;
+  events_internal::UpcastFn upcast = nullptr;
   if constexpr (events_internal::HasUpcast<E>::value) upcast = &E::Upcast;
-  return events_internal::ParsePayload(
-      text, schema_version, E::kVersion, E::kType, upcast,
-      [out](const events_internal::PayloadReader& r) -> Status {
+  events_internal::ParsedPayload parsed;
+  ORGD_RETURN_IF_ERROR(parsed.Parse(text, schema_version, E::kVersion, E::kType, upcast));
+  const events_internal::PayloadReader& r = parsed.reader();
+  {
         Status result;
         std::apply(
             [&](const auto&... f) {
@@ -162,8 +184,9 @@ Status FromPayload(std::string_view text, uint32_t schema_version, E* out) {
               (one(f), ...);
             },
             E::kFields);
+        if (!result.ok()) return Status::Corruption(std::string(E::kType) + ": " + result.message());
         return result;
-      });
+  }
 }
 
 // Builds the NewEvent for a typed payload on a stream.

@@ -1,8 +1,9 @@
-#include "src/commands/core/command.h"
+#include "src/commands/orgs/commands.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <optional>
@@ -12,8 +13,8 @@
 
 #include "common/random.h"
 #include "common/sha256.h"
+#include "src/commands/core/command.h"
 #include "src/commands/credentials/commands.h"
-#include "src/commands/orgs/commands.h"
 #include "src/events/credential_events.h"
 #include "src/events/org_events.h"
 #include "src/projections/core/projection.h"

@@ -258,7 +258,9 @@ TEST_F(NativeWritesTest, IfMatchTagsThatAreNotTheCurrentStrongVersionGet412AndCh
   for (std::string tag : {R"("stale-0")", R"("7")", R"(W/"1")", R"(W/"3")"}) {
     auto patch = Call("PATCH", "/api/v1/orgs/acme", R"({"title":"changed"})", {{"If-Match", tag}});
     EXPECT_TRUE(IsError(patch, 412, "version_mismatch")) << tag;
-    if (patch) EXPECT_EQ(patch->Header("ETag"), "\"3\"") << tag;  // the version it has
+    if (patch) {
+      EXPECT_EQ(patch->Header("ETag"), "\"3\"") << tag;  // the version it has
+    }
     EXPECT_TRUE(IsError(Call("DELETE", "/api/v1/orgs/acme", {}, {{"If-Match", tag}}), 412,
                         "version_mismatch"))
         << tag;
@@ -383,6 +385,18 @@ TEST_F(NativePagesTest, ACursorAtADeletedOrgGoesOnFromTheNextLiveOne) {
   EXPECT_EQ(last["total"], 15);
 }
 
+TEST_F(NativePagesTest, ACursorBeyondEveryIdGivesAnEmptyLastPage) {
+  for (std::string_view after : {"25", "1000", "18446744073709551614", "18446744073709551615"}) {
+    auto r = Call("GET", "/api/v1/orgs?limit=4&after=" + std::string(after));
+    ASSERT_TRUE(r) << after;
+    ASSERT_EQ(r->status, 200) << after << ": " << r->body;
+    json page = BodyOf(*r);
+    EXPECT_TRUE(page["orgs"].empty()) << "after=" << after << ": " << page;
+    EXPECT_TRUE(page["next"].is_null()) << "after=" << after << ": " << page;
+    EXPECT_EQ(page["total"], 15) << after;
+  }
+}
+
 TEST_F(NativePagesTest, BadCursorsAndLimitsGet400) {
   for (std::string_view q : {"after=abc", "after=-1", "limit=4&after=abc", "limit=4&after=-1",
                              "limit=4&after=", "limit=4&after=1.5"}) {
@@ -417,6 +431,28 @@ TEST_F(NativePagesTest, OffsetPagesStillWork) {
   EXPECT_EQ(last_page["orgs"].size(), 3u) << last_page;
   EXPECT_TRUE(last_page["next_page"].is_null());
   EXPECT_TRUE(IsError(Call("GET", "/api/v1/orgs?page=1000&per_page=100"), 400, "page_too_deep"));
+}
+
+TEST_F(NativeWritesTest, AfterEveryOrgWasDeletedTheListShowsOnlyNewOnes) {
+  ASSERT_NO_FATAL_FAILURE(GivenOrgs(3));
+  ASSERT_NO_FATAL_FAILURE(GivenOrgsDeleted({2, 1, 3}));
+  auto empty = Call("GET", "/api/v1/orgs?limit=4");
+  ASSERT_TRUE(empty);
+  json none = BodyOf(*empty);
+  EXPECT_TRUE(none["orgs"].empty()) << none;
+  EXPECT_EQ(none["total"], 0);
+  EXPECT_TRUE(none["next"].is_null());
+  auto created = Call("POST", "/api/v1/orgs", R"({"name":"after-all"})");
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 201) << created->body;
+  for (std::string_view q : {"limit=4", "page=1&per_page=4", "limit=4&after=0"}) {
+    auto r = Call("GET", "/api/v1/orgs?" + std::string(q));
+    ASSERT_TRUE(r) << q;
+    json page = BodyOf(*r);
+    ASSERT_EQ(page["orgs"].size(), 1u) << q << ": " << page;
+    EXPECT_EQ(page["orgs"][0]["id"], 4) << q;
+    EXPECT_EQ(page["total"], 1) << q;
+  }
 }
 
 // --------------------------------------------------------- (e) site keys

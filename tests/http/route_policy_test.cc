@@ -64,6 +64,7 @@ std::string Concrete(std::string_view pattern) {
     if (pattern[i] == '{') {
       const size_t close = pattern.find('}', i);
       out += 'x';
+      if (close == std::string_view::npos) break;
       i = close;
     } else {
       out += pattern[i];

@@ -41,19 +41,20 @@ Status DecodeIssueKey(std::string_view body, int64_t now_ms, IssueApiKey* out) {
   return Status::OK();
 }
 
-// The reply of an issued key. The secret is in the first reply only: it is
-// never stored, so a replay of the same Idempotency-Key shows the key
-// without it ("key": null).
-HttpResponse IssuedKey(const CommandOutcome& o, const IssueApiKey& k, const std::string& secret,
-                       int64_t now_ms) {
+// The reply of an issued key, from the outcome (so a replay shows the key the
+// first request made). The secret is in the first reply only: it is never
+// stored, so a replay of the same Idempotency-Key shows "key": null.
+HttpResponse IssuedKey(const CommandOutcome& o, const std::string& secret) {
   HttpResponse r = ResponseFor(o);
   if (r.status != 201) return r;
-  json body{{"id", k.key_id},
+  json stored = json::parse(o.result.snapshot, nullptr, /*allow_exceptions=*/false);
+  if (!stored.is_object()) return ErrorResponse(Status::Internal("key record"));
+  const int64_t expires = stored.value("expires_ms", int64_t{0});
+  json body{{"id", o.result.id},
             {"key", o.replayed ? json(nullptr) : json(secret)},
-            {"label", k.label},
-            {"site_admin", k.site_admin},
-            {"expires_at", k.expires_ms ? json(FormatIsoMs(k.expires_ms)) : json(nullptr)},
-            {"created_at", FormatIsoMs(now_ms)}};
+            {"label", stored.value("label", "")},
+            {"site_admin", stored.value("site_admin", false)},
+            {"expires_at", expires ? json(FormatIsoMs(expires)) : json(nullptr)}};
   r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
   return r;
 }
@@ -68,9 +69,8 @@ void IssueKeyRoute(Api& api, Call call) {
   k.key_sha256 = ToHex(Sha256Of(secret));
   k.site_admin = true;
   if (k.label.empty()) k.label = "site admin key";
-  api.SubmitCommand(std::move(call), Command{{}, k}, [k, secret, now](const CommandOutcome& o) {
-    return IssuedKey(o, k, secret, now);
-  });
+  api.SubmitCommand(std::move(call), Command{{}, std::move(k)},
+                    [secret](const CommandOutcome& o) { return IssuedKey(o, secret); });
 }
 
 void RevokeKeyRoute(Api& api, Call call) {

@@ -112,6 +112,14 @@ Status CredentialProjection::Apply(const EventEnvelope& e, ModelWriter& w) const
   return Status::OK();
 }
 
+Status CredentialProjection::Snapshot(std::string_view kind, std::string_view id,
+                                      const ModelReader& r, std::string* out) const {
+  if (kind != kEntity) return Status::NotFound("not a key");
+  std::string sha;
+  ORGD_RETURN_IF_ERROR(r.Get(IdKey(id), &sha));
+  return r.Get(HashKey(sha), out);
+}
+
 Status CredentialReader::FindBySha256(std::string_view sha256_hex, Credential* out) const {
   std::string v;
   ORGD_RETURN_IF_ERROR(r_.Get(HashKey(sha256_hex), &v));

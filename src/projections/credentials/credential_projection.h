@@ -5,7 +5,7 @@
 //   "i" key_id     -> sha256-hex                     (schema 2)
 //   "\0count"      -> BE64(number of live keys)
 //   "\0site_admins"-> BE64(number of live site-admin keys)   (schema 2)
-//   "\0schema"     -> BE32(2)
+//   "\0schema"     -> BE64(2)
 //   "\0checkpoint" -> BE64(last position applied)
 // CredentialProjection is immutable and shareable; a CredentialReader is not.
 #pragma once
@@ -34,6 +34,9 @@ class CredentialProjection final : public Projection {
   // 2: the key id index and the site-admin count.
   uint32_t schema() const override { return 2; }
   Status Apply(const EventEnvelope& e, ModelWriter& w) const override;
+  // Kind kEntity by key id: the stored record (no secret, no hash).
+  Status Snapshot(std::string_view kind, std::string_view id, const ModelReader& r,
+                  std::string* out) const override;
 };
 
 class CredentialReader {

@@ -14,6 +14,7 @@ using storage::EncodeBE64;
 
 constexpr std::string_view kCountKey{"\0count", 6};
 constexpr std::string_view kNextIdKey{"\0next_id", 8};
+constexpr std::string_view kFirstLiveKey{"\0first_live", 11};
 
 std::string IdKey(uint64_t id) { return "i" + EncodeBE64(id); }
 std::string NameKey(std::string_view name) { return "n" + std::string(name); }
@@ -57,6 +58,7 @@ Status ApplyCreated(const EventEnvelope& e, ModelWriter& w) {
   ORGD_RETURN_IF_ERROR(GetU64(w, kNextIdKey, &next));
   w.Put(kCountKey, EncodeBE64(count + 1));
   w.Put(kNextIdKey, EncodeBE64(std::max(next, org.id + 1)));
+  if (count == 0) w.Put(kFirstLiveKey, EncodeBE64(org.id));  // ids only grow
   return Status::OK();
 }
 
@@ -87,10 +89,21 @@ Status ApplyDeleted(const EventEnvelope& e, ModelWriter& w) {
   w.Delete(IdKey(org.id));
   w.Delete(NameKey(org.name));
   w.Delete(UuidKey(org.uuid));
-  uint64_t count;
+  uint64_t count, first;
   ORGD_RETURN_IF_ERROR(GetU64(w, kCountKey, &count));
   w.Put(kCountKey, EncodeBE64(count > 0 ? count - 1 : 0));
-  return Status::OK();
+  ORGD_RETURN_IF_ERROR(GetU64(w, kFirstLiveKey, &first));
+  if (first != org.id) return Status::OK();
+  // The lowest live org went: the next live one is the new first. The hint
+  // only moves forward, so each deleted id is walked past once in all.
+  auto it = w.NewIterator("j");
+  it->Seek(IdKey(org.id + 1));
+  if (it->Valid() && it->key().starts_with("i") && it->key().size() == 9) {
+    w.Put(kFirstLiveKey, it->key().substr(1));
+  } else {
+    w.Delete(kFirstLiveKey);
+  }
+  return it->status();
 }
 
 }  // namespace
@@ -163,11 +176,16 @@ Status OrgReader::NextId(uint64_t* id) const {
 Status OrgReader::Count(uint64_t* n) const { return GetU64(r_, kCountKey, n); }
 
 Status OrgReader::List(uint64_t after_id, size_t skip, size_t limit, Page* out) const {
+  out->orgs.clear();
+  out->next_after = 0;
+  if (after_id == UINT64_MAX) return Status::OK();  // past every id
+  uint64_t first = 0;
+  ORGD_RETURN_IF_ERROR(GetU64(r_, kFirstLiveKey, &first));
   auto it = r_.NewIterator("j");  // past every "i" key
   out->orgs.clear();
   out->next_after = 0;
   uint64_t last = 0;
-  for (it->Seek(IdKey(after_id + 1)); it->Valid() && it->key().starts_with("i"); it->Next()) {
+  for (it->Seek(IdKey(std::max(after_id + 1, first))); it->Valid() && it->key().starts_with("i"); it->Next()) {
     if (skip > 0) {
       --skip;
       continue;

@@ -6,7 +6,11 @@
 //   "u" uuid       -> BE64(id)
 //   "\0count"      -> BE64(number of live orgs)
 //   "\0next_id"    -> BE64(the id the next org gets)
+//   "\0first_live" -> BE64(the lowest live id), absent when none  (schema 2)
+//   "\0schema"     -> BE64(2)
 //   "\0checkpoint" -> BE64(last position applied)
+// A list starts at the lowest live id, so the first page never walks the
+// deleted orgs before it; later pages seek past them with their cursor.
 // OrgProjection is immutable and shareable; an OrgReader is not shareable.
 #pragma once
 
@@ -52,6 +56,8 @@ class OrgProjection final : public Projection {
   // The entity kind of its snapshots: the org's public JSON.
   static constexpr std::string_view kEntity = "org";
   std::string_view name() const override { return kName; }
+  // 2: "\0first_live".
+  uint32_t schema() const override { return 2; }
   Status Apply(const EventEnvelope& e, ModelWriter& w) const override;
   Status Snapshot(std::string_view kind, std::string_view id, const ModelReader& r,
                   std::string* out) const override;
