@@ -4,7 +4,6 @@
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
-#include <rocksdb/utilities/table_properties_collectors.h>
 
 #include <algorithm>
 #include <chrono>
@@ -84,15 +83,6 @@ Status EventStore::Open(const StoreOptions& options, std::unique_ptr<EventStore>
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const auto& n : names) {
     descriptors.emplace_back(n, CfOptions(cache, n != storage::kLogCf));
-    if (n != storage::kLogCf && n != storage::kStreamsCf && n != storage::kIdempotencyCf &&
-        n != rocksdb::kDefaultColumnFamilyName) {
-      // Read models with many deletions (deleted orgs) get their table files
-      // compacted early, so scans do not wade through tombstones. Not on the
-      // log's families, which never delete and take most of the writes.
-      descriptors.back().options.table_properties_collector_factories.push_back(
-          rocksdb::NewCompactOnDeletionCollectorFactory(/*sliding_window_size=*/128,
-                                                        /*deletion_trigger=*/64));
-    }
     if (n == storage::kIdempotencyCf) {
       descriptors.back().options.compaction_filter = store->idempotency_expiry_.get();
     }

@@ -23,29 +23,27 @@ std::vector<std::string> AllProjectionColumnFamilies() {
   return names;
 }
 
-Status ReadCheckpoint(const ModelReader& r, uint64_t* position) {
-  std::string v;
-  Status s = r.Get(kCheckpointKey, &v);
-  if (s.IsNotFound()) {
-    *position = 0;
+Status ReadBE64(const ModelReader& r, std::string_view key, uint64_t absent, uint64_t* v) {
+  std::string s;
+  Status st = r.Get(key, &s);
+  if (st.IsNotFound()) {
+    *v = absent;
     return Status::OK();
   }
-  ORGD_RETURN_IF_ERROR(s);
-  if (v.size() != 8) return Status::Corruption("projection checkpoint");
-  *position = storage::DecodeBE64(v);
+  ORGD_RETURN_IF_ERROR(st);
+  if (s.size() != 8) return Status::Corruption("a model's counter is not 8 bytes");
+  *v = storage::DecodeBE64(s);
   return Status::OK();
 }
 
+Status ReadCheckpoint(const ModelReader& r, uint64_t* position) {
+  return ReadBE64(r, kCheckpointKey, 0, position);
+}
+
 Status ReadSchema(const ModelReader& r, uint32_t* schema) {
-  std::string v;
-  Status s = r.Get(kSchemaKey, &v);
-  if (s.IsNotFound()) {
-    *schema = 1;
-    return Status::OK();
-  }
-  ORGD_RETURN_IF_ERROR(s);
-  if (v.size() != 8) return Status::Corruption("projection schema");
-  *schema = static_cast<uint32_t>(storage::DecodeBE64(v));
+  uint64_t v;
+  ORGD_RETURN_IF_ERROR(ReadBE64(r, kSchemaKey, 1, &v));
+  *schema = static_cast<uint32_t>(v);
   return Status::OK();
 }
 

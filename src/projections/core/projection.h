@@ -100,6 +100,8 @@ class ProjectionSet {
   const std::vector<ModelId> models_;
 };
 
+// Reads the BE64 value of key (a counter, a checkpoint); absent when there is none.
+Status ReadBE64(const ModelReader& r, std::string_view key, uint64_t absent, uint64_t* v);
 // Reads a BE64 checkpoint value; 0 when absent.
 Status ReadCheckpoint(const ModelReader& r, uint64_t* position);
 // Reads a model's layout version; 1 when absent.

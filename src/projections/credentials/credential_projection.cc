@@ -19,16 +19,7 @@ std::string HashKey(std::string_view sha256_hex) { return "k" + std::string(sha2
 std::string IdKey(std::string_view key_id) { return "i" + std::string(key_id); }
 
 Status GetCounter(const ModelReader& r, std::string_view key, uint64_t* n) {
-  std::string v;
-  Status s = r.Get(key, &v);
-  if (s.IsNotFound()) {
-    *n = 0;
-    return Status::OK();
-  }
-  ORGD_RETURN_IF_ERROR(s);
-  if (v.size() != 8) return Status::Corruption("credentials model: counter");
-  *n = DecodeBE64(v);
-  return Status::OK();
+  return ReadBE64(r, key, 0, n);
 }
 
 Status AddToCounter(ModelWriter& w, std::string_view key, int delta) {

@@ -21,16 +21,7 @@ std::string NameKey(std::string_view name) { return "n" + std::string(name); }
 std::string UuidKey(std::string_view uuid) { return "u" + std::string(uuid); }
 
 Status GetU64(const ModelReader& r, std::string_view key, uint64_t* v) {
-  std::string s;
-  Status st = r.Get(key, &s);
-  if (st.IsNotFound()) {
-    *v = 0;
-    return Status::OK();
-  }
-  ORGD_RETURN_IF_ERROR(st);
-  if (s.size() != 8) return Status::Corruption("orgs model: bad counter");
-  *v = DecodeBE64(s);
-  return Status::OK();
+  return ReadBE64(r, key, 0, v);
 }
 
 void PutOrg(ModelWriter& w, const OrgRecord& org) {
