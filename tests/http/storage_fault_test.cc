@@ -243,6 +243,9 @@ TEST_P(StorageFaultTest, FailedBatchFailsEveryReplyAndNoAcknowledgedWriteIsLost)
   EXPECT_EQ(readiness.value("status", ""), full ? "recovering" : "read_only") << ready->body;
   EXPECT_EQ(readiness.value("reason", ""), full ? "no_space" : "write_failed") << ready->body;
   EXPECT_EQ(readiness.value("reads", ""), "ok");
+  // Anyone may ask /readyz: the storage error itself stays in the log.
+  EXPECT_FALSE(readiness.contains("detail")) << ready->body;
+  EXPECT_EQ(ready->body.find("IO error"), std::string::npos) << ready->body;
   auto refused = Exchange(Create("refused"));
   EXPECT_EQ(refused ? refused->status : 0, 503);
   EXPECT_EQ(ErrorCode(refused), full ? "recovering" : "read_only");
