@@ -107,6 +107,13 @@ class [[nodiscard]] Status {
     return *this;
   }
 
+  // The same status with "prefix" before its message ("accounts[3]: ...").
+  Status Prefixed(std::string_view prefix) const {
+    Status s = *this;
+    s.message_.insert(0, prefix);
+    return s;
+  }
+
   // "InvalidArgument: name must ..." for logs and test failures.
   std::string ToString() const;
 

@@ -1,10 +1,12 @@
 // Clang thread-safety annotations (no-ops on other compilers) and an annotated
-// mutex, after leveldb's port/thread_annotations.h and port/port_stdcxx.h.
+// mutex and reader-writer mutex, after leveldb's port/thread_annotations.h and
+// port/port_stdcxx.h.
 // Mutex is safe for concurrent use by definition; MutexLock is not shareable.
 #pragma once
 
 #include <condition_variable>
 #include <mutex>
+#include <shared_mutex>
 
 #if defined(__clang__)
 #define ORGD_THREAD_ANNOTATION(x) __attribute__((x))
@@ -21,6 +23,8 @@
 #define EXCLUSIVE_LOCK_FUNCTION(...) ORGD_THREAD_ANNOTATION(exclusive_lock_function(__VA_ARGS__))
 #define UNLOCK_FUNCTION(...) ORGD_THREAD_ANNOTATION(unlock_function(__VA_ARGS__))
 #define NO_THREAD_SAFETY_ANALYSIS ORGD_THREAD_ANNOTATION(no_thread_safety_analysis)
+#define SHARED_LOCK_FUNCTION(...) ORGD_THREAD_ANNOTATION(acquire_shared_capability(__VA_ARGS__))
+#define SHARED_LOCKS_REQUIRED(...) ORGD_THREAD_ANNOTATION(requires_shared_capability(__VA_ARGS__))
 
 namespace orgd {
 
@@ -43,6 +47,42 @@ class SCOPED_LOCKABLE MutexLock {
 
  private:
   Mutex* const mu_;
+};
+
+// A reader-writer mutex: many readers or one writer.
+class LOCKABLE SharedMutex {
+ public:
+  void Lock() EXCLUSIVE_LOCK_FUNCTION() { mu_.lock(); }
+  void Unlock() UNLOCK_FUNCTION() { mu_.unlock(); }
+  void LockShared() SHARED_LOCK_FUNCTION() { mu_.lock_shared(); }
+  void UnlockShared() ORGD_THREAD_ANNOTATION(release_shared_capability()) { mu_.unlock_shared(); }
+
+ private:
+  std::shared_mutex mu_;
+};
+
+// Holds a SharedMutex exclusively for its scope. Not shareable.
+class SCOPED_LOCKABLE WriterLock {
+ public:
+  explicit WriterLock(SharedMutex* mu) EXCLUSIVE_LOCK_FUNCTION(mu) : mu_(mu) { mu_->Lock(); }
+  ~WriterLock() UNLOCK_FUNCTION() { mu_->Unlock(); }
+  WriterLock(const WriterLock&) = delete;
+  WriterLock& operator=(const WriterLock&) = delete;
+
+ private:
+  SharedMutex* const mu_;
+};
+
+// Holds a SharedMutex in shared mode for its scope. Not shareable.
+class SCOPED_LOCKABLE ReaderLock {
+ public:
+  explicit ReaderLock(SharedMutex* mu) SHARED_LOCK_FUNCTION(mu) : mu_(mu) { mu_->LockShared(); }
+  ~ReaderLock() UNLOCK_FUNCTION() { mu_->UnlockShared(); }
+  ReaderLock(const ReaderLock&) = delete;
+  ReaderLock& operator=(const ReaderLock&) = delete;
+
+ private:
+  SharedMutex* const mu_;
 };
 
 // A condition variable bound to one Mutex.

@@ -36,6 +36,15 @@ Options of serve:
   --max-connections N      connections at once; more are refused with 503 (default 4096)
   --idle-timeout-ms N      longest wait for a request's headers (default 30000)
   --read-timeout-ms N      longest wait for a body or a reply's write (default 30000)
+  --public-url URL         where clients reach this server (access-token sign-in URLs;
+                           session cookies are Secure when it is https); default
+                           http://HOST:PORT of --listen
+  --session-ttl-s N        lifetime of a session from POST /api/v1/auth/login (default 7 days)
+  --impersonate-redirect URL  where /auth/impersonate sends the browser after signing
+                           in (default: it replies with the account as JSON)
+  --hash-threads N         threads hashing passwords (Argon2id; default: number of cores)
+  --password-opslimit N    Argon2id passes (default 2, libsodium's interactive limit)
+  --password-memlimit-kib N  Argon2id memory per hash (default 65536, interactive)
 
 Options of backup:
   --verify                 verify the copy's log afterwards (as orgd-replay verify)
@@ -98,6 +107,7 @@ int VerifyCopy(const std::string& dir) {
 int Serve(const std::vector<std::string_view>& args) {
   orgd::http::ServiceOptions opt;
   opt.server.threads = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+  std::string public_url;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string_view flag = args[i];
     if (flag == "--help" || flag == "-h") {
@@ -120,10 +130,28 @@ int Serve(const std::vector<std::string_view>& args) {
       opt.server.idle_timeout = std::chrono::milliseconds(n);
     } else if (flag == "--read-timeout-ms" && number && n >= 1) {
       opt.server.read_timeout = std::chrono::milliseconds(n);
+    } else if (flag == "--public-url" &&
+               (value.starts_with("http://") || value.starts_with("https://"))) {
+      public_url = std::string(value);
+      while (public_url.size() > 8 && public_url.back() == '/') public_url.pop_back();
+    } else if (flag == "--session-ttl-s" && number && n >= 60) {
+      opt.auth.session_ttl_ms = n * 1000;
+    } else if (flag == "--impersonate-redirect" && !value.empty()) {
+      opt.auth.impersonate_redirect = std::string(value);
+    } else if (flag == "--hash-threads" && number && n >= 1 && n <= 256) {
+      opt.hash_pool.threads = static_cast<size_t>(n);
+    } else if (flag == "--password-opslimit" && number && n >= 1 && n <= 64) {
+      opt.auth.password.opslimit = static_cast<uint64_t>(n);
+    } else if (flag == "--password-memlimit-kib" && number && n >= 8 && n <= 4 * 1024 * 1024) {
+      opt.auth.password.memlimit = static_cast<size_t>(n) * 1024;
     } else {
       return Fail("bad option or value: " + std::string(flag) + " " + std::string(value));
     }
   }
+
+  opt.auth.public_url = !public_url.empty()
+                            ? public_url
+                            : "http://" + opt.server.host + ":" + std::to_string(opt.server.port);
 
   // Checked before the store is opened, so a bad key leaves no trace.
   std::optional<std::string> given;

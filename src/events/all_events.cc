@@ -1,4 +1,5 @@
 // Every aggregate's event types: one line per aggregate.
+#include "src/events/account_events.h"
 #include "src/events/credential_events.h"
 #include "src/events/org_events.h"
 #include "src/events/registry.h"
@@ -10,6 +11,7 @@ const EventRegistry& EventRegistry::Get() {
     EventRegistry r;
     RegisterOrgEvents(r);
     RegisterCredentialEvents(r);
+    RegisterAccountEvents(r);
     return r;
   }();
   return registry;

@@ -9,6 +9,9 @@ std::string ApiKeyStream(std::string_view key_id) {
 void RegisterCredentialEvents(EventRegistry& r) {
   r.Add<ApiKeyIssued>();
   r.Add<ApiKeyRevoked>();
+  r.Add<SessionStarted>();
+  r.Add<AccessTokenIssued>();
+  r.Add<CredentialUsed>();
 }
 
 }  // namespace orgd

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -13,7 +14,8 @@
 
 namespace orgd {
 
-// A credential was issued.
+// An API key was issued. A site key has no account and carries its own
+// site_admin flag; an account's key acts as its account (whose flag counts).
 struct ApiKeyIssued {
   static constexpr std::string_view kType = "ApiKeyIssued";
   static constexpr uint32_t kVersion = 1;
@@ -23,14 +25,19 @@ struct ApiKeyIssued {
   bool site_admin = false;
   std::string label;
   int64_t expires_ms = 0;  // 0: never
+  // Added with account keys; absent in older events (a site key).
+  std::optional<std::string> scope;       // "account" or "project"
+  std::optional<std::string> project_id;  // scope "project": the project it acts in
   static constexpr auto kFields = std::make_tuple(
       Field("key_id", &ApiKeyIssued::key_id), Field("key_sha256", &ApiKeyIssued::key_sha256),
       Field("account_id", &ApiKeyIssued::account_id),
       Field("site_admin", &ApiKeyIssued::site_admin), Field("label", &ApiKeyIssued::label),
-      Field("expires_ms", &ApiKeyIssued::expires_ms));
+      Field("expires_ms", &ApiKeyIssued::expires_ms), Field("scope", &ApiKeyIssued::scope),
+      Field("project_id", &ApiKeyIssued::project_id));
 };
 
-// A credential was revoked: it stops working at once.
+// A credential was revoked: it stops working at once. Any kind: an API key,
+// a session (sign-out) or an access token.
 struct ApiKeyRevoked {
   static constexpr std::string_view kType = "ApiKeyRevoked";
   static constexpr uint32_t kVersion = 1;
@@ -42,7 +49,54 @@ struct ApiKeyRevoked {
       Field("revoked_by", &ApiKeyRevoked::revoked_by));
 };
 
-// "apikey-<key id>": the stream of one key. Written to disk.
+// A session began: a password sign-in, or a sign-in through an access token.
+struct SessionStarted {
+  static constexpr std::string_view kType = "SessionStarted";
+  static constexpr uint32_t kVersion = 1;
+  std::string session_id;
+  std::string token_sha256;
+  std::string account_id;
+  int64_t expires_ms = 0;
+  std::string via;  // "password" or "access_token:<token id>"
+  static constexpr auto kFields = std::make_tuple(
+      Field("session_id", &SessionStarted::session_id),
+      Field("token_sha256", &SessionStarted::token_sha256),
+      Field("account_id", &SessionStarted::account_id),
+      Field("expires_ms", &SessionStarted::expires_ms), Field("via", &SessionStarted::via));
+};
+
+// A temporary access token (CoCalc's createToken): signs in as its account
+// through /auth/impersonate, any number of times until it expires or is revoked.
+struct AccessTokenIssued {
+  static constexpr std::string_view kType = "AccessTokenIssued";
+  static constexpr uint32_t kVersion = 1;
+  std::string token_id;
+  std::string token_sha256;
+  std::string account_id;
+  int64_t expires_ms = 0;
+  static constexpr auto kFields = std::make_tuple(
+      Field("token_id", &AccessTokenIssued::token_id),
+      Field("token_sha256", &AccessTokenIssued::token_sha256),
+      Field("account_id", &AccessTokenIssued::account_id),
+      Field("expires_ms", &AccessTokenIssued::expires_ms));
+};
+
+// A credential was used (at most one such event per credential every few
+// minutes): its last use, and its account's last activity.
+struct CredentialUsed {
+  static constexpr std::string_view kType = "CredentialUsed";
+  static constexpr uint32_t kVersion = 1;
+  std::string key_id;
+  std::string key_sha256;
+  std::string account_id;
+  int64_t at_ms = 0;
+  static constexpr auto kFields = std::make_tuple(
+      Field("key_id", &CredentialUsed::key_id), Field("key_sha256", &CredentialUsed::key_sha256),
+      Field("account_id", &CredentialUsed::account_id), Field("at_ms", &CredentialUsed::at_ms));
+};
+
+// "apikey-<key id>": the stream of one credential (an API key, a session or
+// an access token: their ids share one space). Written to disk.
 std::string ApiKeyStream(std::string_view key_id);
 inline constexpr std::string_view kApiKeyStreamPrefix = "apikey-";
 

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <future>
 
 #include "common/random.h"
@@ -10,6 +11,7 @@
 #include "src/commands/credentials/commands.h"
 #include "src/http/native/native.h"
 #include "src/queries/read_views.h"
+#include "src/queries/user_search.h"
 #include "storage/event_store.h"
 
 namespace orgd::http {
@@ -25,15 +27,29 @@ Status Service::Open(ServiceOptions options, std::unique_ptr<Service>* out) {
   ORGD_RETURN_IF_ERROR(ProjectionSet::Open(s->store_.get(), s->store_.get(), &s->projections_));
   uint64_t caught_up = 0;
   ORGD_RETURN_IF_ERROR(s->projections_->CatchUp(&caught_up));
+  s->views_ = std::make_unique<ReadViews>(s->store_.get(), s->store_.get());
+  // The search index, before the writer starts: it then misses no event.
+  s->search_ = std::make_unique<UserSearch>(s->views_.get());
+  const auto load_start = std::chrono::steady_clock::now();
+  ORGD_RETURN_IF_ERROR(s->search_->Load());
+  spdlog::info("user search: {} accounts indexed in {:.2f} s ({} MB)", s->search_->index().size(),
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count(),
+               s->search_->index().MemoryBytes() >> 20);
   WriterOptions writer_options;
   writer_options.queue_capacity = options.writer_queue;
   writer_options.max_batch = options.writer_max_batch;
   writer_options.clock = options.api.clock;
+  UserSearch* search = s->search_.get();
+  writer_options.after_commit = [search](const std::vector<EventEnvelope>& events) {
+    search->Apply(events);
+  };
   s->writer_ = std::make_unique<Writer>(s->store_.get(), s->projections_.get(), writer_options);
   s->writer_->Start();
-  s->views_ = std::make_unique<ReadViews>(s->store_.get(), s->store_.get());
+  s->hash_pool_ = std::make_unique<WorkPool>(options.hash_pool);
+  s->limiter_ = std::make_unique<SignInLimiter>(options.sign_in);
+  s->deps_ = NativeDeps{s->hash_pool_.get(), s->limiter_.get(), s->search_.get(), options.auth};
   s->api_ = std::make_unique<Api>(s->views_.get(), s->writer_.get(), options.api);
-  RegisterNativeRoutes(*s->api_);
+  RegisterNativeRoutes(*s->api_, s->deps_);
   s->server_ = std::make_unique<Server>(s->api_.get(), options.server);
   if (options.control_socket) {
     EventStore* store = s->store_.get();
@@ -92,13 +108,18 @@ Status Service::Close() {
   if (closed_) return Status::OK();
   closed_ = true;
   control_.reset();  // lets a backup in progress finish
-  // Writer first: its last completions are posted into the (stopped) server.
-  // Any part may be missing when Open() failed half-way.
+  // The hashing pool first (its jobs submit commands), then the writer: its
+  // last completions are posted into the (stopped) server. Any part may be
+  // missing when Open() failed half-way.
+  if (hash_pool_) hash_pool_->Stop();
   if (writer_) writer_->Stop();
   server_.reset();
   api_.reset();
-  views_.reset();
+  hash_pool_.reset();
+  limiter_.reset();
   writer_.reset();
+  search_.reset();
+  views_.reset();
   projections_.reset();
   return store_ ? store_->Close() : Status::OK();
 }

@@ -18,9 +18,12 @@
 #include <string>
 
 #include "common/status.h"
-#include "src/http/core/api.h"
 #include "src/http/control_socket.h"
+#include "src/http/core/api.h"
+#include "src/http/core/rate_limit.h"
 #include "src/http/core/server.h"
+#include "src/http/core/work_pool.h"
+#include "src/http/native/native.h"
 
 namespace orgd {
 struct StoreOptions;
@@ -28,6 +31,7 @@ class EventStore;
 class ReadViews;
 class ProjectionSet;
 class Writer;
+class UserSearch;
 }  // namespace orgd
 
 namespace orgd::http {
@@ -47,6 +51,12 @@ struct ServiceOptions {
   // Adjusts the store's options before it opens: tests inject storage faults
   // here (StoreOptions::env, storage/event_store.h).
   std::function<void(StoreOptions&)> configure_store;
+  // Sign-in: public URL, session and token lifetimes, Argon2id limits.
+  AuthOptions auth;
+  // The password-hashing pool: threads (0: one per core) and waiting jobs
+  // beyond which sign-ins get 503.
+  WorkPoolOptions hash_pool{0, 256};
+  SignInLimitOptions sign_in;
 };
 
 class Service {
@@ -72,6 +82,7 @@ class Service {
   EventStore* store() const { return store_.get(); }
   Writer* writer() const { return writer_.get(); }
   Api* api() const { return api_.get(); }
+  const UserSearch* search() const { return search_.get(); }
 
  private:
   Service() = default;
@@ -80,6 +91,10 @@ class Service {
   std::unique_ptr<ProjectionSet> projections_;
   std::unique_ptr<Writer> writer_;
   std::unique_ptr<ReadViews> views_;
+  std::unique_ptr<UserSearch> search_;
+  std::unique_ptr<WorkPool> hash_pool_;
+  std::unique_ptr<SignInLimiter> limiter_;
+  NativeDeps deps_;
   std::unique_ptr<Api> api_;
   std::unique_ptr<Server> server_;
   std::unique_ptr<ControlSocket> control_;

@@ -8,11 +8,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/status.h"
+#include "src/projections/accounts/account_projection.h"
 #include "src/projections/credentials/credential_projection.h"
 #include "src/projections/orgs/org_projection.h"
 #include "storage/kv/model_store.h"
@@ -45,9 +47,26 @@ class ReadViews {
   // snapshot.
   Status ListOrgs(uint64_t after, size_t skip, size_t limit, OrgPage* out) const;
 
-  // The live key whose secret hashes to sha256_hex. NotFound when none.
+  // The live credential whose secret hashes to sha256_hex. NotFound when none.
   Status FindCredential(std::string_view sha256_hex, Credential* out) const;
+  Status FindCredentialById(std::string_view key_id, Credential* out) const;
   Status CountCredentials(uint64_t* n) const;
+  // An account's live API keys, with when each was last used.
+  struct KeyInfo {
+    Credential key;
+    int64_t last_used_ms = 0;
+  };
+  Status ListAccountKeys(std::string_view account_id, std::vector<KeyInfo>* out) const;
+  // The account's password hash; NotFound "no_password" when it has none.
+  Status FindPasswordHash(std::string_view account_id, std::string* hash) const;
+
+  // ref: a UUID or an email (any case). NotFound when no live account has it.
+  Status FindAccount(std::string_view ref, AccountRecord* out) const;
+  // Each live account of ids, in that order; absent or deleted ones are left out.
+  Status FindAccounts(const std::vector<std::string>& ids, std::vector<AccountRecord>* out) const;
+  Status CountAccounts(uint64_t* n) const;
+  // Every live account, in id order (the search index's cold start).
+  Status ForEachAccount(const std::function<Status(const AccountRecord&)>& fn) const;
 
   // The log's last position (0 when empty).
   uint64_t last_position() const { return log_->last_position(); }
@@ -57,6 +76,7 @@ class ReadViews {
   const EventLog* const log_;
   const ModelId orgs_;
   const ModelId credentials_;
+  const ModelId accounts_;
 };
 
 }  // namespace orgd

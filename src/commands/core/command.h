@@ -33,6 +33,7 @@ namespace orgd {
 // Who asks, and how; filled in by the surface after authentication.
 struct CommandMeta {
   std::string actor;            // "key:<key_id>", "system"
+  std::string account_id;       // the caller's account; empty for a site key or the system
   bool site_admin = false;
   std::string request_id;
   std::string idempotency_key;  // empty: none

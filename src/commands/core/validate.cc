@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "common/email.h"
+
 namespace orgd {
 
 Status ValidateText(std::string_view field, std::string_view value, size_t max_chars,
@@ -27,15 +29,7 @@ Status ValidateText(std::string_view field, std::string_view value, size_t max_c
 Status ValidateEmail(std::string_view field, std::string_view value) {
   if (value.empty()) return Status::OK();
   ORGD_RETURN_IF_ERROR(ValidateText(field, value, 254));
-  auto at = value.find('@');
-  bool ok = at != std::string_view::npos && at > 0 && value.find('@', at + 1) == std::string_view::npos;
-  if (ok) {
-    auto domain = value.substr(at + 1);
-    auto dot = domain.find('.');
-    ok = dot != std::string_view::npos && dot > 0 && dot + 1 < domain.size();
-  }
-  if (ok) ok = value.find(' ') == std::string_view::npos;
-  if (!ok) {
+  if (!IsValidEmail(value)) {
     return Status::InvalidArgument(std::string(field) + " is not a valid email address",
                                    "invalid_" + std::string(field));
   }

@@ -174,6 +174,7 @@ void Writer::ProcessBatch(std::vector<Pending>& pending) {
     return;
   }
   auto batch = log_->NewBatch();
+  staged_.clear();
   for (auto& p : pending) Stage(p, batch.get());
   if (batch->event_count() > 0) projections_->Checkpoint(batch.get());
   if (before_commit_) before_commit_(pending.size());
@@ -192,6 +193,7 @@ void Writer::ProcessBatch(std::vector<Pending>& pending) {
       } else {
         SetHealth(WriterState::kReadOnly, s);
       }
+      staged_.clear();
       // Every outcome was decided against the batch's pending state (a name
       // taken or a record replayed from an earlier command of this batch),
       // which was never stored: fail every command, refused ones too.
@@ -205,6 +207,7 @@ void Writer::ProcessBatch(std::vector<Pending>& pending) {
       }
     }
   }
+  if (!staged_.empty() && options_.after_commit) options_.after_commit(staged_);
   last_batch_size_ = pending.size();
   stats_.batch_size.Observe(static_cast<double>(pending.size()));
   stats_.commands.fetch_add(pending.size(), std::memory_order_relaxed);
@@ -272,6 +275,9 @@ void Writer::Stage(Pending& p, LogBatch* batch) {
     return;
   }
   batch->ReleaseSavePoint();
+  if (options_.after_commit) {
+    for (auto& e : appended) staged_.push_back(std::move(e));
+  }
   out.result = std::move(d.result);
 }
 

@@ -49,6 +49,11 @@ struct WriterOptions {
   // doubling up to the last.
   std::chrono::milliseconds recovery_backoff_min{100};
   std::chrono::milliseconds recovery_backoff_max{2000};
+  // Called on the writer thread with the events of each batch once they are
+  // durable, before any command of the batch completes: in-memory read
+  // models (the user search index) fold them here, so a reply is never ahead
+  // of what they show and nothing uncommitted is ever in them.
+  std::function<void(const std::vector<EventEnvelope>&)> after_commit;
 };
 
 // What the writer does with commands.
@@ -142,6 +147,7 @@ class Writer {
   std::function<void(size_t)> before_commit_;
 
   // Writer thread only.
+  std::vector<EventEnvelope> staged_;  // the events of the batch being built
   size_t last_batch_size_ = 0;
   std::chrono::steady_clock::duration last_commit_{};
   std::chrono::milliseconds recovery_backoff_{};

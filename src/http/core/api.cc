@@ -4,6 +4,7 @@
 #include "common/sha256.h"
 #include "common/time_util.h"
 #include "src/commands/core/writer.h"
+#include "src/commands/credentials/commands.h"
 #include "src/http/core/errors.h"
 
 namespace orgd::http {
@@ -100,10 +101,35 @@ void Api::Handle(HttpRequest req, Reply reply) {
             std::move(request_id),  route_entry.surface,  std::move(observed)};
   if (route_entry.info.policy.access != RoutePolicy::Access::kPublic) {
     Status s = auth_.Authenticate(call.req, call.surface->credentials, &call.principal);
+    if (s.ok()) NoteCredentialUse(call.principal);
     if (s.ok()) s = Authorize(call.principal, route_entry.info.policy, call.params);
     if (!s.ok()) return call.Fail(s);
   }
   route_entry.handler(std::move(call));
+}
+
+void Api::NoteCredentialUse(const Principal& who) {
+  // Only an account's credentials: their use is shown (last_used_at, the
+  // account's last_active); a site key's is not.
+  if (options_.credential_use_interval_ms <= 0 || who.account_id.empty()) return;
+  const int64_t now = Now();
+  {
+    MutexLock lock(&uses_mu_);
+    auto [it, added] = last_use_.try_emplace(who.key_id, now);
+    if (!added) {
+      if (now - it->second < options_.credential_use_interval_ms) return;
+      it->second = now;
+    }
+    // Bounded: forgetting only means an extra event for a key used again.
+    if (last_use_.size() > 100'000) {
+      last_use_.clear();
+      last_use_.emplace(who.key_id, now);
+    }
+  }
+  Command cmd{CommandMeta{}, RecordCredentialUse{who.key_id, now}};
+  cmd.meta.actor = "system";
+  // A full queue or a store that refuses writes: the use goes unrecorded.
+  writer_->Submit(std::move(cmd), [](CommandOutcome) {}).PermitUncheckedError();
 }
 
 namespace {
@@ -129,6 +155,7 @@ void Api::SubmitCommand(Call call, Command cmd,
                         std::function<HttpResponse(const CommandOutcome&)> render) {
   CommandMeta& meta = cmd.meta;
   meta.actor = call.principal.Actor();
+  meta.account_id = call.principal.account_id;
   meta.site_admin = call.principal.site_admin;
   meta.request_id = call.request_id;
   if (auto key = call.req.Header("Idempotency-Key")) {

@@ -19,9 +19,11 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/metrics.h"
+#include "common/thread_annotations.h"
 #include "src/http/core/auth.h"
 #include "src/http/core/message.h"
 #include "src/http/core/router.h"
@@ -41,6 +43,9 @@ struct ApiOptions {
   // The deepest offset page (page × per_page) /orgs serves; cursors have no bound.
   size_t max_page_offset = 10'000;
   std::function<int64_t()> clock;  // ms since the epoch; nullptr: the system clock
+  // A credential's use is recorded (an event) at most this often; 0 turns
+  // the recording off.
+  int64_t credential_use_interval_ms = 5 * 60 * 1000;
 };
 
 // Counters the socket layer keeps and /metrics shows.
@@ -107,6 +112,7 @@ class Api {
   void Observe(std::string_view route, std::string_view method, int status, double seconds);
 
   const ReadViews& views() const { return *views_; }
+  const Authenticator& authenticator() const { return auth_; }
   Writer& writer() const { return *writer_; }
   const ApiOptions& options() const { return options_; }
   int64_t Now() const;
@@ -127,6 +133,10 @@ class Api {
     Handler handler;
   };
 
+  // Records the use of an account's credential unless it was recorded within
+  // credential_use_interval_ms (the event is sent without waiting for it).
+  void NoteCredentialUse(const Principal& who) LOCKS_EXCLUDED(uses_mu_);
+
   // Constant after construction (and registration).
   const ReadViews* const views_;
   Writer* const writer_;
@@ -136,6 +146,8 @@ class Api {
   std::vector<Route> handlers_;  // by router id
 
   std::atomic<bool> draining_{false};
+  Mutex uses_mu_;
+  std::unordered_map<std::string, int64_t> last_use_ GUARDED_BY(uses_mu_);  // key id -> ms
   ConnectionStats connections_;
   HistogramFamily latency_{Histogram::LatencyBounds()};
 };

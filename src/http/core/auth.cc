@@ -1,5 +1,6 @@
 #include "src/http/core/auth.h"
 
+#include "common/base64.h"
 #include "common/sha256.h"
 #include "src/queries/read_views.h"
 
@@ -26,6 +27,84 @@ Status ParseBearer(std::string_view header, std::string_view* key) {
   }
   *key = k;
   return Status::OK();
+}
+
+namespace {
+
+bool Visible(std::string_view k) {
+  for (char c : k) {
+    if (c <= ' ' || c > '~') return false;
+  }
+  return true;
+}
+
+std::string_view Trim(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return v;
+}
+
+Status CheckSecret(std::string_view k) {
+  if (k.empty() || k.size() > kMaxCredentialBytes) {
+    return Status::Unauthenticated("the credential is empty or too long", "bad_authorization");
+  }
+  if (!Visible(k)) {
+    return Status::Unauthenticated("the credential holds characters a credential never has",
+                                   "bad_authorization");
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Status ParseAuthorizationCredential(const HttpRequest& req, std::string* secret) {
+  auto header = req.Header("Authorization");
+  if (!header) return Status::NotFound("no Authorization header");
+  const std::string_view h = Trim(*header);
+  const size_t space = h.find(' ');
+  const std::string_view scheme = h.substr(0, space);
+  const std::string_view rest = space == h.npos ? std::string_view() : Trim(h.substr(space + 1));
+  if (EqualsIgnoreCase(scheme, "bearer") || EqualsIgnoreCase(scheme, "token")) {
+    ORGD_RETURN_IF_ERROR(CheckSecret(rest));
+    secret->assign(rest);
+    return Status::OK();
+  }
+  if (EqualsIgnoreCase(scheme, "basic")) {
+    std::string decoded;
+    if (rest.size() > 2 * kMaxCredentialBytes || !Base64Decode(rest, &decoded)) {
+      return Status::Unauthenticated("Basic credentials must be base64 of '<key>:'",
+                                     "bad_authorization");
+    }
+    const std::string_view user = std::string_view(decoded).substr(0, decoded.find(':'));
+    ORGD_RETURN_IF_ERROR(CheckSecret(user));
+    secret->assign(user);
+    return Status::OK();
+  }
+  return Status::Unauthenticated(
+      "the Authorization header must be 'Bearer <key>', 'Token <key>' or 'Basic base64(<key>:)'",
+      "bad_authorization");
+}
+
+Status ParseSessionCookie(const HttpRequest& req, std::string* secret) {
+  for (const auto& [name, value] : req.headers) {
+    if (!EqualsIgnoreCase(name, "Cookie")) continue;
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      const size_t semi = rest.find(';');
+      std::string_view pair = Trim(rest.substr(0, semi));
+      rest = semi == rest.npos ? std::string_view() : rest.substr(semi + 1);
+      const size_t eq = pair.find('=');
+      if (eq == pair.npos || Trim(pair.substr(0, eq)) != kSessionCookie) continue;
+      std::string_view token = Trim(pair.substr(eq + 1));
+      if (token.size() >= 2 && token.front() == '"' && token.back() == '"') {
+        token = token.substr(1, token.size() - 2);
+      }
+      ORGD_RETURN_IF_ERROR(CheckSecret(token));
+      secret->assign(token);
+      return Status::OK();
+    }
+  }
+  return Status::NotFound("no session cookie");
 }
 
 Status ParseBearerCredential(const HttpRequest& req, std::string* secret) {
@@ -74,16 +153,39 @@ Status Authenticator::Authenticate(const HttpRequest& req,
                                    "missing_credentials");
   }
   ORGD_RETURN_IF_ERROR(found);
+  return AuthenticateSecret(secret, out);
+}
+
+Status Authenticator::AuthenticateSecret(std::string_view secret, Principal* out) const {
   Credential c;
   Status s = views_->FindCredential(ToHex(Sha256Of(secret)), &c);
-  if (s.IsNotFound()) return Status::Unauthenticated("unknown API key", "invalid_credentials");
+  if (s.IsNotFound()) return Status::Unauthenticated("unknown credential", "invalid_credentials");
   ORGD_RETURN_IF_ERROR(s);
   if (c.expires_ms != 0 && c.expires_ms <= clock_()) {
-    return Status::Unauthenticated("the API key has expired", "expired_credentials");
+    return Status::Unauthenticated("the credential has expired", "expired_credentials");
+  }
+  if (c.kind == kKindAccessToken) {
+    return Status::Unauthenticated(
+        "an access token is not an API key: open its sign-in URL (/auth/impersonate)",
+        "invalid_credentials");
+  }
+  bool site_admin = c.site_admin;
+  if (!c.account_id.empty()) {
+    AccountRecord a;
+    Status found = views_->FindAccount(c.account_id, &a);
+    if (found.IsNotFound() || (found.ok() && !a.active)) {
+      return Status::Unauthenticated("the credential's account is deleted or deactivated",
+                                     "invalid_credentials");
+    }
+    ORGD_RETURN_IF_ERROR(found);
+    // A project-scoped key acts in its project only, never as a site admin.
+    site_admin = a.site_admin && c.project_id.empty();
   }
   out->key_id = std::move(c.key_id);
   out->account_id = std::move(c.account_id);
-  out->site_admin = c.site_admin;
+  out->site_admin = site_admin;
+  out->kind = std::move(c.kind);
+  out->project_id = std::move(c.project_id);
   return Status::OK();
 }
 

@@ -1,9 +1,13 @@
 // Authentication and authorization of HTTP requests.
 //
 // Credentials: each surface lists the credential forms it accepts
-// (CredentialParser: Bearer for the native API now; Token, Basic `key:`, the
-// session cookie and EduBase's app:secret come with their surfaces). Only the
-// SHA-256 of a secret is stored; a presented one is hashed and looked up.
+// (CredentialParser): `Authorization: Bearer <secret>`, `Token <secret>`,
+// `Basic base64(<secret>:)` and the session cookie for the native API;
+// EduBase's app:secret comes with its surface. The secret is an API key or a
+// session token. Only the SHA-256 of a secret is stored; a presented one is
+// hashed and looked up. A credential of an account acts as that account: it
+// stops working the moment the account is deleted or deactivated, and the
+// account's site_admin flag, not the key's, decides what it may do.
 //
 // Authorization is a property of each route (RoutePolicy), decided by one
 // function, Authorize. An Authenticator is immutable after construction and
@@ -28,13 +32,18 @@ namespace orgd::http {
 
 // Who is calling, once authenticated.
 struct Principal {
-  std::string key_id;
-  std::string account_id;
+  std::string key_id;      // the credential's id (an API key's or a session's)
+  std::string account_id;  // empty for a site key
   bool site_admin = false;
+  std::string kind;        // "api_key" or "session"
+  std::string project_id;  // a project-scoped key: the project it acts in
 
   // The actor recorded in events: "key:<key_id>".
   std::string Actor() const { return "key:" + key_id; }
 };
+
+// The session cookie's name.
+inline constexpr std::string_view kSessionCookie = "orgd_session";
 
 // Longest credential accepted, in bytes.
 inline constexpr size_t kMaxCredentialBytes = 256;
@@ -46,6 +55,12 @@ using CredentialParser = std::function<Status(const HttpRequest& req, std::strin
 
 // "Authorization: Bearer <key>".
 Status ParseBearerCredential(const HttpRequest& req, std::string* secret);
+// "Authorization: Bearer <secret>", "Token <secret>" or "Basic base64(<secret>:)"
+// (the secret as the user name; a password, if any, is ignored). Another
+// scheme is Unauthenticated.
+Status ParseAuthorizationCredential(const HttpRequest& req, std::string* secret);
+// "Cookie: orgd_session=<token>".
+Status ParseSessionCookie(const HttpRequest& req, std::string* secret);
 
 // Extracts the key from an Authorization header value. The scheme is matched
 // case-insensitively; the key must be 1..kMaxCredentialBytes visible ASCII
@@ -86,9 +101,13 @@ class Authenticator {
   Authenticator(const ReadViews* views, std::function<int64_t()> clock);
 
   // Tries parsers in order. Unauthenticated when no form is present, or the
-  // presented credential is malformed, unknown or expired.
+  // presented credential is malformed, unknown, expired, an access token (those
+  // only sign in, through /auth/impersonate), or its account is gone or
+  // deactivated.
   Status Authenticate(const HttpRequest& req, const std::vector<CredentialParser>& parsers,
                       Principal* out) const;
+  // The same for a secret already extracted.
+  Status AuthenticateSecret(std::string_view secret, Principal* out) const;
 
  private:
   const ReadViews* const views_;

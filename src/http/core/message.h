@@ -18,6 +18,7 @@ struct HttpRequest {
   std::string target;  // "/api/v1/orgs?page=2", as received
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  std::string remote_address;  // the peer's IP address ("127.0.0.1"); empty when unknown
 
   // The first header with this name (ASCII case-insensitive), or nullopt.
   std::optional<std::string_view> Header(std::string_view name) const;

@@ -404,6 +404,12 @@ net::awaitable<void> Server::Impl::Session(beast::tcp_stream stream) {
     ~OpenGuard() { --stats.open; }
   } guard{api->connection_stats()};
   beast::flat_buffer buffer = ReadBuffer(opt);
+  std::string peer;
+  {
+    beast::error_code pec;
+    auto endpoint = stream.socket().remote_endpoint(pec);
+    if (!pec) peer = endpoint.address().to_string();
+  }
   for (;;) {
     bhttp::request_parser<bhttp::string_body> parser;
     beast::error_code ec = co_await ReadRequest(stream, buffer, parser);
@@ -419,7 +425,9 @@ net::awaitable<void> Server::Impl::Session(beast::tcp_stream stream) {
     const unsigned version = beast_req.version();
     bool keep_alive = beast_req.keep_alive();
     ++in_flight;
-    HttpResponse res = co_await Answer(api, FromBeast(std::move(beast_req)));
+    HttpRequest req = FromBeast(std::move(beast_req));
+    req.remote_address = peer;
+    HttpResponse res = co_await Answer(api, std::move(req));
     keep_alive = keep_alive && !res.close && !draining.load();
     stream.expires_after(opt.read_timeout);
     auto [wec, written] = co_await bhttp::async_write(stream, ToBeast(std::move(res), version, keep_alive),

@@ -84,7 +84,8 @@ void RegisterKeyRoutes(Api& api) {
   const Surface* native = &NativeSurface();
   api.Add(native, "POST", "/api/v1/keys", RoutePolicy::SiteAdmin(),
           [&api](Call c) { IssueKeyRoute(api, std::move(c)); });
-  api.Add(native, "DELETE", "/api/v1/keys/{key_id}", RoutePolicy::SiteAdmin(),
+  // Site admins revoke any key; an account its own (the decision checks).
+  api.Add(native, "DELETE", "/api/v1/keys/{key_id}", RoutePolicy::AnyCredential(),
           [&api](Call c) { RevokeKeyRoute(api, std::move(c)); });
 }
 

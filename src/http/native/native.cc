@@ -7,14 +7,19 @@ namespace orgd::http {
 
 const Surface& NativeSurface() {
   static const Surface surface{
-      "native", {ParseBearerCredential}, [](const Status& s) { return ErrorResponse(s); }};
+      "native",
+      {ParseAuthorizationCredential, ParseSessionCookie},
+      [](const Status& s) { return ErrorResponse(s); }};
   return surface;
 }
 
-void RegisterNativeRoutes(Api& api) {
+void RegisterNativeRoutes(Api& api, const NativeDeps& deps) {
   RegisterOpsRoutes(api);
   RegisterOrgRoutes(api);
   RegisterKeyRoutes(api);
+  RegisterAccountRoutes(api, deps);
+  RegisterSignInRoutes(api, deps);
+  RegisterSystemRoutes(api);
 }
 
 HttpResponse ResponseFor(const CommandOutcome& o) {

@@ -3,28 +3,66 @@
 // Stateless functions, safe from any thread.
 #pragma once
 
+#include <cstdint>
+#include <string>
 #include <string_view>
 
+#include "common/password.h"
 #include "common/status.h"
 #include "src/http/core/api.h"
 #include "src/http/core/message.h"
 
 namespace orgd {
+struct AccountRecord;
 struct CommandOutcome;
 struct CreateOrg;
 struct UpdateOrg;
+class UserSearch;
 }  // namespace orgd
 
 namespace orgd::http {
 
-// Bearer credentials; errors as {"error":{"code","message"}}.
+class SignInLimiter;
+class WorkPool;
+
+// Bearer, Token, Basic and the session cookie; errors as
+// {"error":{"code","message"}}.
 const Surface& NativeSurface();
 
+// Sign-in settings (orgd serve's flags).
+struct AuthOptions {
+  // Where clients reach this server: access-token URLs are built on it, and
+  // session cookies are Secure when it is https.
+  std::string public_url = "http://127.0.0.1:8080";
+  int64_t session_ttl_ms = int64_t{7} * 24 * 3600 * 1000;
+  int64_t access_token_ttl_ms = int64_t{24} * 3600 * 1000;  // CoCalc's default
+  // /auth/impersonate redirects here after signing in; empty: it replies
+  // with the account as JSON.
+  std::string impersonate_redirect;
+  PasswordLimits password;
+};
+
+// What the account and sign-in routes need besides the Api. All must outlive it.
+struct NativeDeps {
+  WorkPool* hash_pool = nullptr;   // Argon2id runs here, never on I/O threads
+  SignInLimiter* limiter = nullptr;
+  const UserSearch* search = nullptr;
+  AuthOptions auth;
+};
+
 // Every native route: one Register line per resource (native.cc).
-void RegisterNativeRoutes(Api& api);
+void RegisterNativeRoutes(Api& api, const NativeDeps& deps);
 void RegisterOpsRoutes(Api& api);   // /healthz, /readyz, /metrics
 void RegisterOrgRoutes(Api& api);   // /api/v1/orgs
 void RegisterKeyRoutes(Api& api);   // /api/v1/keys
+// /api/v1/accounts..., /api/v1/access-tokens
+void RegisterAccountRoutes(Api& api, const NativeDeps& deps);
+// /api/v1/auth/login|logout, /auth/impersonate
+void RegisterSignInRoutes(Api& api, const NativeDeps& deps);
+void RegisterSystemRoutes(Api& api);  // /api/v1/ping, /api/v1/whoami
+
+// An account as the native API shows it; the email only when with_email.
+std::string AccountJson(const AccountRecord& a, bool with_email);
 
 // The reply for what the writer answered: 201 (created, with the entity),
 // 200 (changed, with the entity), 204 (deleted); the ETag is the version;

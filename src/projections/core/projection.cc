@@ -1,5 +1,6 @@
 #include "src/projections/core/projection.h"
 
+#include "src/projections/accounts/account_projection.h"
 #include "src/projections/credentials/credential_projection.h"
 #include "src/projections/orgs/org_projection.h"
 #include "storage/keys.h"
@@ -14,6 +15,7 @@ std::vector<std::unique_ptr<Projection>> AllProjections() {
   std::vector<std::unique_ptr<Projection>> v;
   v.push_back(std::make_unique<OrgProjection>());
   v.push_back(std::make_unique<CredentialProjection>());
+  v.push_back(std::make_unique<AccountProjection>());
   return v;
 }
 

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/json_util.h"
+#include "src/events/account_events.h"
 #include "src/events/credential_events.h"
 #include "storage/keys.h"
 
@@ -17,6 +18,11 @@ constexpr std::string_view kSiteAdminsKey{"\0site_admins", 12};
 
 std::string HashKey(std::string_view sha256_hex) { return "k" + std::string(sha256_hex); }
 std::string IdKey(std::string_view key_id) { return "i" + std::string(key_id); }
+std::string AccountKey(std::string_view account_id, std::string_view key_id) {
+  return "a" + std::string(account_id) + "/" + std::string(key_id);
+}
+std::string UsedKey(std::string_view key_id) { return "u" + std::string(key_id); }
+std::string PasswordKey(std::string_view account_id) { return "p" + std::string(account_id); }
 
 Status GetCounter(const ModelReader& r, std::string_view key, uint64_t* n) {
   return ReadBE64(r, key, 0, n);
@@ -29,26 +35,39 @@ Status AddToCounter(ModelWriter& w, std::string_view key, int delta) {
   return Status::OK();
 }
 
-// The record's fast path: FlatJson, which reads what the writer below writes
-// for any label without escapes; nlohmann otherwise.
+std::string EncodeRecord(const Credential& c) {
+  nlohmann::json j{
+      {"key_id", c.key_id}, {"account_id", c.account_id}, {"site_admin", c.site_admin},
+      {"label", c.label},   {"expires_ms", c.expires_ms}, {"kind", c.kind},
+      {"scope", c.scope},   {"project_id", c.project_id}, {"created_ms", c.created_ms}};
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// The record's fast path: FlatJson, which reads what EncodeRecord writes for
+// any label without escapes; nlohmann otherwise.
 Status DecodeRecord(std::string_view v, Credential* out) {
   FlatJson f;
   if (f.Parse(v)) {
+    using Kind = FlatJson::Value::Kind;
     auto text = [&](std::string_view k, std::string* o) {
       const FlatJson::Value* x = f.Find(k);
-      if (x == nullptr || x->kind != FlatJson::Value::Kind::kString) return false;
+      if (x == nullptr || x->kind != Kind::kString) return false;
       o->assign(x->text);
       return true;
     };
+    auto num = [&](std::string_view k, int64_t* o) {
+      const FlatJson::Value* x = f.Find(k);
+      if (x == nullptr || x->kind != Kind::kUnsigned) return false;
+      *o = static_cast<int64_t>(x->number);
+      return true;
+    };
     const FlatJson::Value* admin = f.Find("site_admin");
-    const FlatJson::Value* expires = f.Find("expires_ms");
     if (text("key_id", &out->key_id) && text("account_id", &out->account_id) &&
-        text("label", &out->label) && admin != nullptr && expires != nullptr &&
-        expires->kind == FlatJson::Value::Kind::kUnsigned &&
-        (admin->kind == FlatJson::Value::Kind::kTrue ||
-         admin->kind == FlatJson::Value::Kind::kFalse)) {
-      out->site_admin = admin->kind == FlatJson::Value::Kind::kTrue;
-      out->expires_ms = static_cast<int64_t>(expires->number);
+        text("label", &out->label) && num("expires_ms", &out->expires_ms) &&
+        text("kind", &out->kind) && text("scope", &out->scope) &&
+        text("project_id", &out->project_id) && num("created_ms", &out->created_ms) &&
+        admin != nullptr && (admin->kind == Kind::kTrue || admin->kind == Kind::kFalse)) {
+      out->site_admin = admin->kind == Kind::kTrue;
       return Status::OK();
     }
   }
@@ -60,25 +79,78 @@ Status DecodeRecord(std::string_view v, Credential* out) {
     out->site_admin = j.at("site_admin").get<bool>();
     out->label = j.at("label").get<std::string>();
     out->expires_ms = j.at("expires_ms").get<int64_t>();
+    out->kind = j.value("kind", std::string(kKindApiKey));
+    out->scope = j.value("scope", std::string());
+    out->project_id = j.value("project_id", std::string());
+    out->created_ms = j.value("created_ms", int64_t{0});
   } catch (const nlohmann::json::exception&) {
     return Status::Corruption("credentials model: record fields");
   }
   return Status::OK();
 }
 
+Status AddCredential(const Credential& c, ModelWriter& w) {
+  w.Put(HashKey(c.key_sha256), EncodeRecord(c));
+  w.Put(IdKey(c.key_id), c.key_sha256);
+  if (!c.account_id.empty()) w.Put(AccountKey(c.account_id, c.key_id), "");
+  ORGD_RETURN_IF_ERROR(AddToCounter(w, kCountKey, 1));
+  if (c.site_admin) ORGD_RETURN_IF_ERROR(AddToCounter(w, kSiteAdminsKey, 1));
+  return Status::OK();
+}
+
+Status RemoveCredential(const Credential& c, ModelWriter& w) {
+  w.Delete(HashKey(c.key_sha256));
+  w.Delete(IdKey(c.key_id));
+  w.Delete(UsedKey(c.key_id));
+  if (!c.account_id.empty()) w.Delete(AccountKey(c.account_id, c.key_id));
+  ORGD_RETURN_IF_ERROR(AddToCounter(w, kCountKey, -1));
+  if (c.site_admin) ORGD_RETURN_IF_ERROR(AddToCounter(w, kSiteAdminsKey, -1));
+  return Status::OK();
+}
+
 Status ApplyIssued(const EventEnvelope& e, ModelWriter& w) {
   ApiKeyIssued k;
   ORGD_RETURN_IF_ERROR(DecodeAs(e, &k));
-  nlohmann::json j{{"key_id", k.key_id},
-                   {"account_id", k.account_id},
-                   {"site_admin", k.site_admin},
-                   {"label", k.label},
-                   {"expires_ms", k.expires_ms}};
-  w.Put(HashKey(k.key_sha256), j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  w.Put(IdKey(k.key_id), k.key_sha256);
-  ORGD_RETURN_IF_ERROR(AddToCounter(w, kCountKey, 1));
-  if (k.site_admin) ORGD_RETURN_IF_ERROR(AddToCounter(w, kSiteAdminsKey, 1));
-  return Status::OK();
+  Credential c;
+  c.key_id = k.key_id;
+  c.key_sha256 = k.key_sha256;
+  c.account_id = k.account_id;
+  c.site_admin = k.site_admin;
+  c.label = k.label;
+  c.expires_ms = k.expires_ms;
+  c.kind = kKindApiKey;
+  c.scope = k.scope.value_or(k.account_id.empty() ? "" : "account");
+  c.project_id = k.project_id.value_or("");
+  c.created_ms = e.timestamp_ms;
+  return AddCredential(c, w);
+}
+
+Status ApplySession(const EventEnvelope& e, ModelWriter& w) {
+  SessionStarted ss;
+  ORGD_RETURN_IF_ERROR(DecodeAs(e, &ss));
+  Credential c;
+  c.key_id = ss.session_id;
+  c.key_sha256 = ss.token_sha256;
+  c.account_id = ss.account_id;
+  c.label = ss.via;
+  c.expires_ms = ss.expires_ms;
+  c.kind = kKindSession;
+  c.created_ms = e.timestamp_ms;
+  return AddCredential(c, w);
+}
+
+Status ApplyAccessToken(const EventEnvelope& e, ModelWriter& w) {
+  AccessTokenIssued t;
+  ORGD_RETURN_IF_ERROR(DecodeAs(e, &t));
+  Credential c;
+  c.key_id = t.token_id;
+  c.key_sha256 = t.token_sha256;
+  c.account_id = t.account_id;
+  c.label = "access token";
+  c.expires_ms = t.expires_ms;
+  c.kind = kKindAccessToken;
+  c.created_ms = e.timestamp_ms;
+  return AddCredential(c, w);
 }
 
 Status ApplyRevoked(const EventEnvelope& e, ModelWriter& w) {
@@ -88,10 +160,50 @@ Status ApplyRevoked(const EventEnvelope& e, ModelWriter& w) {
   Status s = CredentialReader(w).FindBySha256(r.key_sha256, &c);
   if (s.IsNotFound()) return Status::Corruption("ApiKeyRevoked for unknown key " + r.key_id);
   ORGD_RETURN_IF_ERROR(s);
-  w.Delete(HashKey(r.key_sha256));
-  w.Delete(IdKey(r.key_id));
-  ORGD_RETURN_IF_ERROR(AddToCounter(w, kCountKey, -1));
-  if (c.site_admin) ORGD_RETURN_IF_ERROR(AddToCounter(w, kSiteAdminsKey, -1));
+  return RemoveCredential(c, w);
+}
+
+Status ApplyUsed(const EventEnvelope& e, ModelWriter& w) {
+  CredentialUsed u;
+  ORGD_RETURN_IF_ERROR(DecodeAs(e, &u));
+  std::string sha;
+  Status s = w.Get(IdKey(u.key_id), &sha);
+  if (s.IsNotFound()) return Status::OK();  // revoked since
+  ORGD_RETURN_IF_ERROR(s);
+  w.Put(UsedKey(u.key_id), EncodeBE64(static_cast<uint64_t>(u.at_ms)));
+  return Status::OK();
+}
+
+Status ApplyPasswordSet(const EventEnvelope& e, ModelWriter& w) {
+  AccountPasswordSet p;
+  ORGD_RETURN_IF_ERROR(DecodeAs(e, &p));
+  w.Put(PasswordKey(p.account_id), p.password_hash);
+  return Status::OK();
+}
+
+// Every credential of the account goes, and its password hash.
+Status ApplyAccountDeleted(const EventEnvelope& e, ModelWriter& w) {
+  AccountDeleted d;
+  ORGD_RETURN_IF_ERROR(DecodeAs(e, &d));
+  w.Delete(PasswordKey(d.account_id));
+  std::vector<std::string> ids;
+  const std::string prefix = "a" + d.account_id + "/";
+  std::string end = prefix;
+  end.back() = '/' + 1;
+  {
+    auto it = w.NewIterator(end);
+    // A pending batch's iterator may pass the bound: check each key.
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      ids.emplace_back(it->key().substr(prefix.size()));
+    }
+    ORGD_RETURN_IF_ERROR(it->status());
+  }
+  CredentialReader reader(w);
+  for (const auto& id : ids) {
+    Credential c;
+    ORGD_RETURN_IF_ERROR(reader.FindById(id, &c));
+    ORGD_RETURN_IF_ERROR(RemoveCredential(c, w));
+  }
   return Status::OK();
 }
 
@@ -100,6 +212,11 @@ Status ApplyRevoked(const EventEnvelope& e, ModelWriter& w) {
 Status CredentialProjection::Apply(const EventEnvelope& e, ModelWriter& w) const {
   if (e.type == ApiKeyIssued::kType) return ApplyIssued(e, w);
   if (e.type == ApiKeyRevoked::kType) return ApplyRevoked(e, w);
+  if (e.type == SessionStarted::kType) return ApplySession(e, w);
+  if (e.type == AccessTokenIssued::kType) return ApplyAccessToken(e, w);
+  if (e.type == CredentialUsed::kType) return ApplyUsed(e, w);
+  if (e.type == AccountPasswordSet::kType) return ApplyPasswordSet(e, w);
+  if (e.type == AccountDeleted::kType) return ApplyAccountDeleted(e, w);
   return Status::OK();
 }
 
@@ -129,6 +246,41 @@ Status CredentialReader::FindById(std::string_view key_id, Credential* out) cons
 Status CredentialReader::Count(uint64_t* n) const { return GetCounter(r_, kCountKey, n); }
 Status CredentialReader::SiteAdminCount(uint64_t* n) const {
   return GetCounter(r_, kSiteAdminsKey, n);
+}
+
+Status CredentialReader::ListForAccount(std::string_view account_id, std::string_view kind,
+                                        std::vector<Credential>* out) const {
+  const std::string prefix = "a" + std::string(account_id) + "/";
+  std::string end = prefix;
+  end.back() = '/' + 1;
+  std::vector<std::string> ids;
+  {
+    auto it = r_.NewIterator(end);
+    // A pending batch's iterator may pass the bound: check each key.
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      ids.emplace_back(it->key().substr(prefix.size()));
+    }
+    ORGD_RETURN_IF_ERROR(it->status());
+  }
+  for (const auto& id : ids) {
+    Credential c;
+    ORGD_RETURN_IF_ERROR(FindById(id, &c));
+    if (c.kind == kind) out->push_back(std::move(c));
+  }
+  return Status::OK();
+}
+
+Status CredentialReader::LastUsed(std::string_view key_id, int64_t* ms) const {
+  uint64_t v;
+  ORGD_RETURN_IF_ERROR(ReadBE64(r_, UsedKey(key_id), 0, &v));
+  *ms = static_cast<int64_t>(v);
+  return Status::OK();
+}
+
+Status CredentialReader::PasswordHash(std::string_view account_id, std::string* hash) const {
+  Status s = r_.Get(PasswordKey(account_id), hash);
+  if (s.IsNotFound()) return Status::NotFound("the account has no password", "no_password");
+  return s;
 }
 
 }  // namespace orgd
