@@ -1,5 +1,6 @@
-// Crash test: a real orgd process under concurrent writes is killed with
-// SIGKILL at random moments, over several rounds on the same data directory.
+// Crash test: a real orgd process under concurrent writes (orgs and
+// accounts) is killed with SIGKILL at random moments, over several rounds on
+// the same data directory.
 // After each kill the store must hold every write that got a 2xx, with
 // gap-free positions, an intact hash chain and read models equal to a rebuild.
 #include <signal.h>
@@ -22,36 +23,58 @@ namespace {
 
 constexpr char kAdminKey[] = "sk-crashtestcrashtestcrashtestcrashtest00";
 
-// A write that got a 2xx: the org stream and the version it reported.
+// A write that got a 2xx: the stream it wrote and the version it reported.
 struct Ack {
-  uint64_t org_id;
+  std::string stream;
   uint64_t version;
 };
 
 class CrashTest : public ::testing::Test {
  protected:
-  // One client: creates orgs and patches the ones it made until stop.
+  // One client until stop: creates orgs and patches the ones it made, and
+  // creates accounts, alone and in batches.
   void Client(uint16_t port, int round, int id, const std::atomic<bool>& stop) {
     HttpClient c(port, kAdminKey);
     std::vector<uint64_t> mine;
     std::mt19937 rng(static_cast<unsigned>(round * 100 + id));
     for (int n = 0; !stop.load() && c.open(); ++n) {
+      const std::string tag = "r" + std::to_string(round) + "-c" + std::to_string(id) + "-" + std::to_string(n);
       std::string body;
-      int status;
-      if (mine.empty() || rng() % 3 != 0) {
-        std::string name = "r" + std::to_string(round) + "-c" + std::to_string(id) + "-" + std::to_string(n);
-        status = c.Exchange("POST", "/api/v1/orgs", R"({"name":")" + name + R"("})", &body);
+      std::vector<Ack> acks;
+      const unsigned pick = rng() % 6;
+      if (pick >= 4) {
+        const bool batch = pick == 5;
+        std::string accounts;
+        for (int i = 0; i < (batch ? 3 : 1); ++i) {
+          if (i) accounts += ",";
+          accounts += R"({"email":")" + tag + "-" + std::to_string(i) + R"(@crash.example","first_name":"Crash"})";
+        }
+        const int status = batch ? c.Exchange("POST", "/api/v1/accounts:batch",
+                                              R"({"accounts":[)" + accounts + "]}", &body)
+                                 : c.Exchange("POST", "/api/v1/accounts", accounts, &body);
+        if (status != 201) continue;
+        auto j = nlohmann::json::parse(body);
+        for (const auto& a : batch ? j.at("accounts") : nlohmann::json::array({j})) {
+          acks.push_back({"account-" + a.at("id").get<std::string>(), 1});
+        }
       } else {
-        uint64_t org = mine[rng() % mine.size()];
-        status = c.Exchange("PATCH", "/api/v1/orgs/" + std::to_string(org),
-                            R"({"title":"t)" + std::to_string(n) + R"("})", &body);
+        int status;
+        if (mine.empty() || pick < 2) {
+          status = c.Exchange("POST", "/api/v1/orgs", R"({"name":")" + tag + R"("})", &body);
+        } else {
+          uint64_t org = mine[rng() % mine.size()];
+          status = c.Exchange("PATCH", "/api/v1/orgs/" + std::to_string(org),
+                              R"({"title":"t)" + std::to_string(n) + R"("})", &body);
+        }
+        if (status < 200 || status > 299) continue;
+        auto j = nlohmann::json::parse(body);
+        const uint64_t org = j.at("id").get<uint64_t>();
+        const uint64_t version = j.at("version").get<uint64_t>();
+        if (version == 1) mine.push_back(org);
+        acks.push_back({"org-" + std::to_string(org), version});
       }
-      if (status < 200 || status > 299) continue;
-      auto j = nlohmann::json::parse(body);
-      Ack ack{j.at("id").get<uint64_t>(), j.at("version").get<uint64_t>()};
-      if (ack.version == 1) mine.push_back(ack.org_id);
       std::lock_guard<std::mutex> lock(mu_);
-      acks_.push_back(ack);
+      acks_.insert(acks_.end(), acks.begin(), acks.end());
     }
   }
 
@@ -65,8 +88,8 @@ class CrashTest : public ::testing::Test {
     EXPECT_EQ(report.events, store->last_position());
     for (const Ack& a : acks_) {
       uint64_t version = 0;
-      ASSERT_OK(store->StreamVersion("org-" + std::to_string(a.org_id), &version));
-      ASSERT_GE(version, a.version) << "acknowledged write lost: org " << a.org_id;
+      ASSERT_OK(store->StreamVersion(a.stream, &version));
+      ASSERT_GE(version, a.version) << "acknowledged write lost: " << a.stream;
     }
     for (const auto& p : AllProjections()) {
       std::string scratch = "scratch." + std::string(p->name());

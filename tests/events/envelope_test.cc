@@ -271,7 +271,7 @@ TEST(EventTypesTest, OrgDeletedRoundTrip) {
 }
 
 TEST(EventTypesTest, ApiKeyIssuedRoundTrip) {
-  ApiKeyIssued in{"k1", std::string(64, 'a'), "", true, "bootstrap", 1'893'456'000'000};
+  ApiKeyIssued in{"k1", std::string(64, 'a'), "", true, "bootstrap", 1'893'456'000'000, {}, {}};
   ApiKeyIssued out;
   ASSERT_OK(FromPayload(ToPayload(in), ApiKeyIssued::kVersion, &out));
   EXPECT_EQ(out.key_id, "k1");

@@ -1,4 +1,4 @@
-// The authorization target: Authorization header values -> API keys.
+// The authorization target: Authorization and Cookie header values -> secrets.
 #include <functional>
 
 #include "src/http/core/auth.h"
@@ -7,7 +7,32 @@
 
 namespace orgd::fuzz {
 
+namespace {
+
+// Every form of credential: a refused one is 401 bad_authorization (or absent),
+// an accepted secret is 1 to kMaxCredentialBytes visible ASCII bytes.
+void AnyCredentialForm(std::string_view input) {
+  http::HttpRequest req;
+  req.headers = {{"Authorization", std::string(input)}, {"Cookie", std::string(input)}};
+  for (auto parse : {http::ParseAuthorizationCredential, http::ParseSessionCookie}) {
+    std::string secret;
+    Status s = parse(req, &secret);
+    if (s.IsNotFound()) continue;
+    if (!s.ok()) {
+      Expect(s.IsUnauthenticated() && s.reason() == "bad_authorization",
+             "a refused credential is a 401 bad_authorization", s.ToString());
+      continue;
+    }
+    Expect(!secret.empty() && secret.size() <= http::kMaxCredentialBytes,
+           "a secret has 1 to kMaxCredentialBytes bytes");
+    for (char c : secret) Expect(c > ' ' && c <= '~', "a secret is visible ASCII", secret);
+  }
+}
+
+}  // namespace
+
 void Authorization(std::string_view input) {
+  AnyCredentialForm(input);
   std::string_view key;
   Status s = http::ParseBearer(input, &key);
   if (!s.ok()) {

@@ -36,7 +36,9 @@ void NativeBody(std::string_view input);
 void Envelope(std::string_view input);
 
 // An Authorization header value -> ParseBearer; an accepted key must be the
-// bounded, visible-ASCII token after "Bearer ".
+// bounded, visible-ASCII token after "Bearer ". The same bytes as an
+// Authorization (Bearer, Token, Basic) or Cookie header -> every credential
+// parser: refused with 401 or a bounded, visible-ASCII secret.
 void Authorization(std::string_view input);
 
 // The site-admin key RequestPath's store is bootstrapped with. The request

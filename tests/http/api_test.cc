@@ -303,7 +303,7 @@ class ApiTest : public ::testing::Test {
     auto done = std::make_shared<std::promise<HttpResponse>>();
     auto reply = done->get_future();
     service_->api()->Handle(
-        HttpRequest{std::move(method), std::move(target), std::move(headers), std::move(body)},
+        HttpRequest{std::move(method), std::move(target), std::move(headers), std::move(body), {}},
         [done](HttpResponse r) { done->set_value(std::move(r)); });
     if (reply.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
       ADD_FAILURE() << "no reply within 10 s";

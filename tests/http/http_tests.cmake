@@ -18,3 +18,18 @@ orgd_test(NAME http_hostile_client_test
   LIBS orgd_http orgd_process_test_util)
 target_compile_definitions(http_hostile_client_test PRIVATE ORGD_BINARY="$<TARGET_FILE:orgd>")
 add_dependencies(http_hostile_client_test orgd)
+
+# TestServer/TestClient: a real Service on a loopback port, for the tests below.
+add_library(orgd_http_test_server STATIC http/test_server.cc http/raw_client.cc)
+target_link_libraries(orgd_http_test_server PUBLIC orgd_test_util orgd_http)
+
+# Issue 14 over real HTTP: accounts, sign-in and credentials, user search.
+orgd_test(NAME http_accounts_test
+  SOURCES http/accounts_test.cc
+  LIBS orgd_http orgd_http_test_server)
+orgd_test(NAME http_signin_test
+  SOURCES http/signin_test.cc
+  LIBS orgd_http orgd_http_test_server)
+orgd_test(NAME http_user_search_test
+  SOURCES http/user_search_test.cc
+  LIBS orgd_http orgd_http_test_server)

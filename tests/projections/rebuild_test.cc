@@ -4,6 +4,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include <cstdio>
 #include <future>
 #include <map>
 #include <memory>
@@ -13,7 +14,10 @@
 #include <string>
 #include <vector>
 
+#include "common/random.h"
 #include "common/sha256.h"
+#include "src/commands/accounts/commands.h"
+#include "src/commands/credentials/commands.h"
 #include "src/projections/orgs/org_projection.h"
 #include "tests/test_util.h"
 
@@ -28,18 +32,20 @@ using Model = std::map<std::string, std::string>;
 // commands that must fail.
 class CommandMix {
  public:
-  static constexpr int kNames = 40;  // the pool of org names
+  static constexpr int kNames = 40;     // the pool of org names
+  static constexpr int kAccounts = 30;  // the pool of account ids and emails
   explicit CommandMix(uint32_t seed) : rng_(seed) {}
 
   Command Next() {
     ++serial_;
     const uint32_t r = Pick(100);
-    if (r < 30) return Create();
-    if (r < 55) return Update();
-    if (r < 68) return Delete();
-    if (r < 76) return IssueKey();
-    if (r < 88) return Failing();
-    return Retry();
+    if (r < 20) return Create();
+    if (r < 37) return Update();
+    if (r < 45) return Delete();
+    if (r < 51) return IssueKey();
+    if (r < 58) return Failing();
+    if (r < 65) return Retry();
+    return AccountCommand();
   }
 
  private:
@@ -103,6 +109,98 @@ class CommandMix {
     }
   }
 
+  // Accounts and their credentials over a small pool of ids and emails, so
+  // emails are taken, freed by deletion and reused.
+  std::string AccountId(uint32_t i) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012u", i);
+    return buf;
+  }
+  // An id the mix created lately (or tried to), now and then an unknown one.
+  std::string SomeAccount() {
+    if (account_ids_.empty() || Pick(8) == 0) return AccountId(Pick(kAccounts));
+    return account_ids_[account_ids_.size() - 1 - Pick(std::min<uint32_t>(40, account_ids_.size()))];
+  }
+  std::string Email() { return "user" + std::to_string(Pick(kAccounts)) + "@x.example"; }
+  CreateAccount NewAccount() {
+    CreateAccount c;
+    c.account_id = Pick(6) == 0 ? SomeAccount() : NewUuid();  // some ids are taken
+    account_ids_.push_back(c.account_id);
+    switch (Pick(4)) {  // a pooled email (taken, freed and reused) or a fresh one
+      case 0: c.email = Email(); break;
+      case 1: c.email = "U" + std::to_string(Pick(kAccounts)) + "@X.example"; break;
+      default: c.email = "fresh" + std::to_string(serial_) + "@x.example";
+    }
+    c.first_name = "First" + std::to_string(Pick(9));
+    c.last_name = Pick(2) ? "Last" + std::to_string(serial_) : "";
+    if (Pick(2)) c.username = "user" + std::to_string(Pick(kAccounts));
+    if (Pick(4) == 0) c.home_org = Name();
+    if (Pick(3) == 0) c.password_hash = "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$h" + std::to_string(serial_);
+    return c;
+  }
+  // A credential the mix issued lately (or tried to), now and then an unknown one.
+  std::string CredentialId() {
+    if (credential_ids_.empty() || Pick(8) == 0) return "cred-" + std::to_string(Pick(serial_ + 1));
+    return credential_ids_[credential_ids_.size() - 1 -
+                           Pick(std::min<uint32_t>(30, credential_ids_.size()))];
+  }
+  std::string NewCredentialId() {
+    credential_ids_.push_back("cred-" + std::to_string(serial_));
+    return credential_ids_.back();
+  }
+  Command AccountCommand() {
+    CommandMeta admin = AdminMeta();
+    CommandMeta system = AdminMeta("system");
+    const uint32_t r = Pick(100);
+    if (r < 25) return Command{admin, NewAccount()};
+    if (r < 33) {
+      CreateAccounts b;
+      for (uint32_t i = Pick(5) + 1; i > 0; --i) b.accounts.push_back(NewAccount());
+      return Command{admin, std::move(b)};
+    }
+    if (r < 50) {
+      UpdateAccount u;
+      u.account = Pick(4) == 0 ? Email() : SomeAccount();
+      if (Pick(2)) u.first_name = "Renamed" + std::to_string(serial_);
+      if (Pick(4) == 0) u.email = Email();
+      if (Pick(4) == 0) u.username = Pick(2) ? "user" + std::to_string(Pick(kAccounts)) : "";
+      if (Pick(5) == 0) u.home_org = Pick(2) ? Name() : "";
+      if (Pick(6) == 0) u.active = Pick(2) == 0;
+      if (Pick(6) == 0) u.site_admin = Pick(2) == 0;
+      if (Pick(5) == 0) admin.if_match = Pick(3) + 1;
+      return Command{admin, std::move(u)};
+    }
+    if (r < 58) return Command{admin, DeleteAccount{SomeAccount()}};
+    if (r < 64) {
+      return Command{admin, SetPassword{SomeAccount(), "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$p" +
+                                                           std::to_string(serial_)}};
+    }
+    if (r < 74) {
+      IssueApiKey k;
+      k.key_id = NewCredentialId();
+      k.key_sha256 = ToHex(Sha256Of("account key " + std::to_string(serial_)));
+      k.account_id = SomeAccount();
+      k.scope = Pick(3) == 0 ? "project" : "account";
+      if (k.scope == "project") k.project_id = "p" + std::to_string(Pick(5));
+      k.label = "k";
+      return Command{admin, std::move(k)};
+    }
+    if (r < 82) {
+      StartSession st{NewCredentialId(), ToHex(Sha256Of("session " + std::to_string(serial_))),
+                      SomeAccount(), 1'900'000'000'000, Pick(3) == 0 ? CredentialId() : "",
+                      1'700'000'000'000};
+      return Command{system, std::move(st)};
+    }
+    if (r < 88) {
+      IssueAccessToken t{NewCredentialId(),
+                         ToHex(Sha256Of("token " + std::to_string(serial_))), SomeAccount(),
+                         1'900'000'000'000};
+      return Command{admin, std::move(t)};
+    }
+    if (r < 94) return Command{admin, RevokeApiKey{CredentialId()}};
+    return Command{system, RecordCredentialUse{CredentialId(), 1'700'000'000'000 + serial_}};
+  }
+
   // The same request again (a replay), or its key with another request.
   Command Retry() {
     if (keyed_.empty()) return Create();
@@ -113,6 +211,8 @@ class CommandMix {
 
   std::mt19937 rng_;
   int serial_ = 0;
+  std::vector<std::string> account_ids_;
+  std::vector<std::string> credential_ids_;
   std::vector<Command> keyed_;
 };
 
@@ -207,7 +307,7 @@ class ProjectionTest : public ::testing::Test {
 
 TEST_F(ProjectionTest, RebuildAfterRandomMixEqualsLiveModels) {
   CommandMix mix(20240611);
-  auto tally = RunMix(mix, 3000);
+  auto tally = RunMix(mix, 5000);
   // The mix really exercised successes and each kind of failure.
   EXPECT_GT(tally["ok"], 800);
   EXPECT_GT(tally["replayed"], 10);
@@ -231,6 +331,14 @@ TEST_F(ProjectionTest, RebuildAfterRandomMixEqualsLiveModels) {
   EXPECT_GT(types["OrgDeleted"], CommandMix::kNames);
   EXPECT_GT(types["OrgUpdated"], 100);
   EXPECT_GT(types["ApiKeyIssued"], 100);
+  EXPECT_GT(tally["conflict(email_taken)"], 10);
+  EXPECT_GT(types["AccountCreated"], 2 * CommandMix::kAccounts);  // emails freed and reused
+  EXPECT_GT(types["AccountDeleted"], CommandMix::kAccounts);
+  EXPECT_GT(types["AccountUpdated"], 50);
+  EXPECT_GT(types["AccountPasswordSet"], 30);
+  EXPECT_GT(types["SessionStarted"], 15);
+  EXPECT_GT(types["AccessTokenIssued"], 20);
+  EXPECT_GT(types["CredentialUsed"], 5);
 
   path_.StopWriter();
   EXPECT_EQ(RebuildAndCompareAll(4096), "");
