@@ -7,14 +7,17 @@ ReadViews::ReadViews(const ModelStore* models, const EventLog* log)
       log_(log),
       orgs_(models->FindModel(ColumnFamilyName(OrgProjection::kName))),
       credentials_(models->FindModel(ColumnFamilyName(CredentialProjection::kName))),
-      accounts_(models->FindModel(ColumnFamilyName(AccountProjection::kName))) {}
+      accounts_(models->FindModel(ColumnFamilyName(AccountProjection::kName))),
+      orgs_now_(models->ReadModel(orgs_)),
+      credentials_now_(models->ReadModel(credentials_)),
+      accounts_now_(models->ReadModel(accounts_)) {}
 
 Status ReadViews::FindOrg(std::string_view id_or_name, OrgRecord* out) const {
-  return OrgReader(*models_->ReadModel(orgs_)).Find(id_or_name, out);
+  return OrgReader(*orgs_now_).Find(id_or_name, out);
 }
 
 Status ReadViews::FindOrgDoc(std::string_view id_or_name, OrgDoc* out) const {
-  return OrgReader(*models_->ReadModel(orgs_)).FindJson(id_or_name, &out->version, &out->json);
+  return OrgReader(*orgs_now_).FindJson(id_or_name, &out->version, &out->json);
 }
 
 Status ReadViews::ListOrgs(uint64_t after, size_t skip, size_t limit, OrgPage* out) const {
@@ -29,15 +32,15 @@ Status ReadViews::ListOrgs(uint64_t after, size_t skip, size_t limit, OrgPage* o
 }
 
 Status ReadViews::FindCredential(std::string_view sha256_hex, Credential* out) const {
-  return CredentialReader(*models_->ReadModel(credentials_)).FindBySha256(sha256_hex, out);
+  return CredentialReader(*credentials_now_).FindBySha256(sha256_hex, out);
 }
 
 Status ReadViews::CountCredentials(uint64_t* n) const {
-  return CredentialReader(*models_->ReadModel(credentials_)).Count(n);
+  return CredentialReader(*credentials_now_).Count(n);
 }
 
 Status ReadViews::FindCredentialById(std::string_view key_id, Credential* out) const {
-  return CredentialReader(*models_->ReadModel(credentials_)).FindById(key_id, out);
+  return CredentialReader(*credentials_now_).FindById(key_id, out);
 }
 
 Status ReadViews::ListAccountKeys(std::string_view account_id, std::vector<KeyInfo>* out) const {
@@ -55,17 +58,16 @@ Status ReadViews::ListAccountKeys(std::string_view account_id, std::vector<KeyIn
 }
 
 Status ReadViews::FindPasswordHash(std::string_view account_id, std::string* hash) const {
-  return CredentialReader(*models_->ReadModel(credentials_)).PasswordHash(account_id, hash);
+  return CredentialReader(*credentials_now_).PasswordHash(account_id, hash);
 }
 
 Status ReadViews::FindAccount(std::string_view ref, AccountRecord* out) const {
-  return AccountReader(*models_->ReadModel(accounts_)).Find(ref, out);
+  return AccountReader(*accounts_now_).Find(ref, out);
 }
 
 Status ReadViews::FindAccounts(const std::vector<std::string>& ids,
                                std::vector<AccountRecord>* out) const {
-  auto r = models_->ReadModel(accounts_);
-  AccountReader accounts(*r);
+  AccountReader accounts(*accounts_now_);
   for (const auto& id : ids) {
     AccountRecord a;
     Status s = accounts.FindById(id, &a);
@@ -77,7 +79,7 @@ Status ReadViews::FindAccounts(const std::vector<std::string>& ids,
 }
 
 Status ReadViews::CountAccounts(uint64_t* n) const {
-  return AccountReader(*models_->ReadModel(accounts_)).Count(n);
+  return AccountReader(*accounts_now_).Count(n);
 }
 
 Status ReadViews::ForEachAccount(const std::function<Status(const AccountRecord&)>& fn) const {

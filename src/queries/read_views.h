@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -77,6 +78,11 @@ class ReadViews {
   const ModelId orgs_;
   const ModelId credentials_;
   const ModelId accounts_;
+  // Readers of the committed state without a snapshot: stateless, so one of
+  // each serves every thread (and a read allocates none).
+  const std::unique_ptr<ModelReader> orgs_now_;
+  const std::unique_ptr<ModelReader> credentials_now_;
+  const std::unique_ptr<ModelReader> accounts_now_;
 };
 
 }  // namespace orgd

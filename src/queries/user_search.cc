@@ -27,19 +27,20 @@ SearchAccount ToSearchAccount(const AccountRecord& a) {
 }
 
 Status UserSearch::Load() {
-  std::vector<SearchAccount> batch;
-  batch.reserve(4096);
-  Status s = views_->ForEachAccount([&](const AccountRecord& a) {
-    if (!a.active) return Status::OK();  // found only by id or email
-    batch.push_back(ToSearchAccount(a));
-    if (batch.size() == 4096) {
-      index_.UpsertMany(batch);
-      batch.clear();
-    }
+  // In creation order, as the log would have fed them: the index's ordinals
+  // then follow creation, which lets a search stop early.
+  std::vector<SearchAccount> all;
+  uint64_t n = 0;
+  ORGD_RETURN_IF_ERROR(views_->CountAccounts(&n));
+  all.reserve(n);
+  ORGD_RETURN_IF_ERROR(views_->ForEachAccount([&](const AccountRecord& a) {
+    if (a.active) all.push_back(ToSearchAccount(a));  // found only by id or email otherwise
     return Status::OK();
+  }));
+  std::sort(all.begin(), all.end(), [](const SearchAccount& a, const SearchAccount& b) {
+    return a.created_ms != b.created_ms ? a.created_ms < b.created_ms : a.account_id < b.account_id;
   });
-  ORGD_RETURN_IF_ERROR(s);
-  if (!batch.empty()) index_.UpsertMany(batch);
+  index_.UpsertMany(all);
   ready_.store(true, std::memory_order_release);
   return Status::OK();
 }
@@ -122,15 +123,22 @@ Status UserSearch::Search(std::string_view query, size_t limit, bool site_admin,
     }
   }
   if (!q.terms.empty()) {
-    std::vector<std::string> ids = index_.Match(q.terms, limit);
-    std::erase_if(ids, [&](const std::string& id) { return seen.count(id) > 0; });
-    std::vector<AccountRecord> found;
-    ORGD_RETURN_IF_ERROR(views_->FindAccounts(ids, &found));
-    for (auto& a : found) {
-      if (!Visible(a, site_admin)) continue;
+    // The index holds all a page shows but emails: only a site admin's page
+    // reads the accounts model.
+    for (SearchAccount& m : index_.MatchAccounts(q.terms, limit)) {
+      if (seen.count(m.account_id)) continue;
+      if (site_admin) {
+        ORGD_RETURN_IF_ERROR(add(m.account_id, true));
+        continue;
+      }
       SearchHit h;
-      h.email_visible = site_admin;
-      h.account = std::move(a);
+      h.account.id = std::move(m.account_id);
+      h.account.first_name = std::move(m.first_name);
+      h.account.last_name = std::move(m.last_name);
+      h.account.username = std::move(m.username);
+      h.account.created_ms = m.created_ms;
+      h.account.last_active_ms = m.last_active_ms;
+      h.account.email_verified = false;  // no verification flow yet: always false
       out->push_back(std::move(h));
     }
   }

@@ -25,22 +25,29 @@ uint32_t GramKey(const char* p, size_t n) {
   return key;
 }
 
-// Appends field to *text lower-cased, at most kMaxFieldBytes of it, NUL as space.
-void AppendField(std::string_view field, std::string* text) {
+// Appends field to *text lower-cased, at most kMaxFieldBytes of it, NUL as
+// space; and to *display the same bytes as given (same length, same places).
+void AppendField(std::string_view field, std::string* text, std::string* display) {
   field = field.substr(0, UserSearchIndex::kMaxFieldBytes);
-  for (char c : field) text->push_back(c == kSeparator ? ' ' : AsciiLower(c));
+  for (char c : field) {
+    text->push_back(c == kSeparator ? ' ' : AsciiLower(c));
+    display->push_back(c == kSeparator ? ' ' : c);
+  }
 }
 
-// The arena text of a: "first\0last" and, with a username, "\0@username".
-void BuildText(const SearchAccount& a, std::string* text) {
+// The arena text of a: "first\0last" and, with a username, "\0@username";
+// lower-cased into *text, as given into *display.
+void BuildText(const SearchAccount& a, std::string* text, std::string* display) {
   text->clear();
-  AppendField(a.first_name, text);
+  display->clear();
+  AppendField(a.first_name, text, display);
   text->push_back(kSeparator);
-  AppendField(a.last_name, text);
+  display->push_back(kSeparator);
+  AppendField(a.last_name, text, display);
   if (!a.username.empty()) {
-    text->push_back(kSeparator);
-    text->push_back('@');
-    AppendField(a.username, text);
+    text->append({kSeparator, '@'});
+    display->append({kSeparator, '@'});
+    AppendField(a.username, text, display);
   }
 }
 
@@ -71,7 +78,7 @@ void Difference(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b,
 
 // Buffers reused across the accounts of one write.
 struct UserSearchIndex::Scratch {
-  std::string text;
+  std::string text, display;
   std::vector<uint32_t> old_grams, new_grams, diff;
 };
 
@@ -94,6 +101,9 @@ class UserSearchIndex::TopK {
   bool Wants(uint32_t ordinal) const NO_THREAD_SAFETY_ANALYSIS {
     return heap_.size() < limit_ || index_->Before(ordinal, heap_.front());
   }
+  bool full() const { return heap_.size() >= limit_; }
+  // The rank of the last of the top. REQUIRES: !heap_.empty().
+  int64_t worst_rank() const NO_THREAD_SAFETY_ANALYSIS { return index_->rank_ms_[heap_.front()]; }
   void Add(uint32_t ordinal) NO_THREAD_SAFETY_ANALYSIS {
     auto before = [this](uint32_t a, uint32_t b)
                       NO_THREAD_SAFETY_ANALYSIS { return index_->Before(a, b); };
@@ -139,7 +149,7 @@ void UserSearchIndex::UpsertMany(const std::vector<SearchAccount>& accounts) {
 }
 
 void UserSearchIndex::UpsertLocked(const SearchAccount& a, Scratch* s) {
-  BuildText(a, &s->text);
+  BuildText(a, &s->text, &s->display);
   uint32_t ordinal = FindOrdinal(a.account_id);
   bool was_live = false;
   if (ordinal == kNoOrdinal) {
@@ -147,7 +157,7 @@ void UserSearchIndex::UpsertLocked(const SearchAccount& a, Scratch* s) {
   } else {
     was_live = live_[ordinal] != 0;
   }
-  if (was_live && TextOf(ordinal) == s->text) {
+  if (was_live && DisplayOf(ordinal) == s->display) {
     SetTimesLocked(ordinal, a.created_ms, a.last_active_ms);
     return;
   }
@@ -158,7 +168,7 @@ void UserSearchIndex::UpsertLocked(const SearchAccount& a, Scratch* s) {
   RemovePostingsLocked(ordinal, s->diff);
   Difference(s->new_grams, s->old_grams, &s->diff);
   AddPostingsLocked(ordinal, s->diff);
-  SetTextLocked(ordinal, s->text);
+  SetTextLocked(ordinal, s->text, s->display);
   SetTimesLocked(ordinal, a.created_ms, a.last_active_ms);
   if (!was_live) {
     live_[ordinal] = 1;
@@ -173,7 +183,7 @@ void UserSearchIndex::Remove(std::string_view account_id) {
   if (ordinal == kNoOrdinal || !live_[ordinal]) return;
   TextGrams(TextOf(ordinal), &grams);
   RemovePostingsLocked(ordinal, grams);
-  SetTextLocked(ordinal, {});
+  SetTextLocked(ordinal, {}, {});
   live_[ordinal] = 0;
   --live_count_;
 }
@@ -217,23 +227,28 @@ void UserSearchIndex::GrowSlotsLocked() {
   slots_ = std::move(slots);
 }
 
-void UserSearchIndex::SetTextLocked(uint32_t ordinal, std::string_view text) {
+void UserSearchIndex::SetTextLocked(uint32_t ordinal, std::string_view text,
+                                    std::string_view display) {
   text_garbage_ += text_size_[ordinal];
   text_begin_[ordinal] = text_.size();
   text_size_[ordinal] = static_cast<uint32_t>(text.size());
   text_.append(text);
+  display_.append(display);  // the same length: the two arenas share offsets
   if (text_garbage_ > (1u << 20) && text_garbage_ * 2 > text_.size()) CompactTextLocked();
 }
 
 void UserSearchIndex::CompactTextLocked() {
-  std::string text;
+  std::string text, display;
   text.reserve(text_.size() - text_garbage_);
+  display.reserve(text_.size() - text_garbage_);
   for (size_t o = 0; o < text_begin_.size(); ++o) {
-    std::string_view t(text_.data() + text_begin_[o], text_size_[o]);
+    const uint64_t begin = text_begin_[o];
     text_begin_[o] = text.size();
-    text.append(t);
+    text.append(text_, begin, text_size_[o]);
+    display.append(display_, begin, text_size_[o]);
   }
   text_ = std::move(text);
+  display_ = std::move(display);
   text_garbage_ = 0;
 }
 
@@ -255,9 +270,21 @@ void UserSearchIndex::RemovePostingsLocked(uint32_t ordinal, const std::vector<u
 }
 
 void UserSearchIndex::SetTimesLocked(uint32_t ordinal, int64_t created_ms, int64_t last_active_ms) {
+  // Each change keeps creation times in ordinal order, or ends that order
+  // for good (Match then walks every candidate).
+  if ((ordinal > 0 && created_ms < created_ms_[ordinal - 1]) ||
+      (ordinal + 1 < created_ms_.size() && created_ms > created_ms_[ordinal + 1])) {
+    created_ordered_ = false;
+  }
   created_ms_[ordinal] = created_ms;
   last_active_ms_[ordinal] = last_active_ms;
   rank_ms_[ordinal] = std::max(created_ms, last_active_ms);
+  if (!active_) active_.reset(roaring_bitmap_create());
+  if (last_active_ms > created_ms) {
+    roaring_bitmap_add(active_.get(), ordinal);
+  } else {
+    roaring_bitmap_remove(active_.get(), ordinal);
+  }
 }
 
 // ---- readers ----------------------------------------------------------------
@@ -276,6 +303,10 @@ uint32_t UserSearchIndex::FindOrdinal(std::string_view account_id) const {
 std::string_view UserSearchIndex::IdOf(uint32_t ordinal) const {
   uint64_t begin = ordinal == 0 ? 0 : id_end_[ordinal - 1];
   return std::string_view(ids_).substr(begin, id_end_[ordinal] - begin);
+}
+
+std::string_view UserSearchIndex::DisplayOf(uint32_t ordinal) const {
+  return std::string_view(display_.data() + text_begin_[ordinal], text_size_[ordinal]);
 }
 
 std::string_view UserSearchIndex::TextOf(uint32_t ordinal) const {
@@ -300,11 +331,21 @@ namespace {
 // Calls f(ordinal) for each member of b, ascending, reading in blocks.
 template <typename F>
 void ForEachOrdinal(const roaring_bitmap_t* b, F&& f) {
+  // Highest ordinal first: ordinals are handed out as accounts arrive, so
+  // the newest (the best ranked, unless an older one was active since) come
+  // first and fill the top at once; the rest then mostly fail TopK::Wants,
+  // a comparison, instead of each passing the substring check and the heap.
   roaring_uint32_iterator_t it;
-  roaring_init_iterator(b, &it);
-  uint32_t block[256];
-  while (uint32_t n = roaring_read_uint32_iterator(&it, block, 256)) {
-    for (uint32_t i = 0; i < n; ++i) f(block[i]);
+  roaring_init_iterator_last(b, &it);
+  for (; it.has_value; roaring_previous_uint32_iterator(&it)) f(it.current_value);
+}
+
+// Calls f(ordinal) for each member of b, highest first, while f returns true.
+template <typename F>
+void ForEachOrdinalWhile(const roaring_bitmap_t* b, F&& f) {
+  roaring_uint32_iterator_t it;
+  roaring_init_iterator_last(b, &it);
+  for (; it.has_value && f(it.current_value); roaring_previous_uint32_iterator(&it)) {
   }
 }
 
@@ -369,8 +410,36 @@ bool UserSearchIndex::Confirmed(const TermPlan& plan, uint32_t ordinal) const {
 std::vector<std::string> UserSearchIndex::Match(const std::vector<std::vector<std::string>>& terms,
                                                 size_t limit) const {
   std::vector<std::string> out;
-  if (limit == 0 || terms.empty()) return out;
   ReaderLock lock(&mu_);
+  for (uint32_t o : MatchLocked(terms, limit)) out.emplace_back(IdOf(o));
+  return out;
+}
+
+std::vector<SearchAccount> UserSearchIndex::MatchAccounts(
+    const std::vector<std::vector<std::string>>& terms, size_t limit) const {
+  std::vector<SearchAccount> out;
+  ReaderLock lock(&mu_);
+  for (uint32_t o : MatchLocked(terms, limit)) {
+    SearchAccount a;
+    a.account_id = IdOf(o);
+    std::string_view d = DisplayOf(o);
+    size_t end = d.find(kSeparator);
+    a.first_name = d.substr(0, end);
+    d.remove_prefix(end + 1);
+    end = d.find(kSeparator);
+    a.last_name = d.substr(0, end);
+    if (end != std::string_view::npos) a.username = d.substr(end + 2);  // after "\0@"
+    a.created_ms = created_ms_[o];
+    a.last_active_ms = last_active_ms_[o];
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+std::vector<uint32_t> UserSearchIndex::MatchLocked(
+    const std::vector<std::vector<std::string>>& terms, size_t limit) const {
+  std::vector<uint32_t> out;
+  if (limit == 0 || terms.empty()) return out;
   std::vector<TermPlan> plans;
   for (const auto& words : terms) {
     TermPlan plan = PlanTerm(words);
@@ -378,28 +447,42 @@ std::vector<std::string> UserSearchIndex::Match(const std::vector<std::vector<st
   }
   if (plans.empty()) return out;
   TopK top(this, limit);
-  if (plans.size() == 1) {
-    const TermPlan& plan = plans[0];
-    ForEachOrdinal(plan.candidates, [&](uint32_t o) NO_THREAD_SAFETY_ANALYSIS {
-      if (top.Wants(o) && Confirmed(plan, o)) top.Add(o);
-    });
-  } else {
-    // Each account once: walk the union, accept on the first term that holds.
+  // The candidates: one term's, or the union of the terms' (each account once).
+  Bitmap all;
+  const roaring_bitmap_t* candidates = plans[0].candidates;
+  if (plans.size() > 1) {
     std::vector<const roaring_bitmap_t*> lists;
     for (const TermPlan& plan : plans) lists.push_back(plan.candidates);
-    Bitmap all(roaring_bitmap_or_many(lists.size(), lists.data()));
-    ForEachOrdinal(all.get(), [&](uint32_t o) NO_THREAD_SAFETY_ANALYSIS {
-      if (!top.Wants(o)) return;
-      for (const TermPlan& plan : plans) {
-        if (roaring_bitmap_contains(plan.candidates, o) && Confirmed(plan, o)) {
-          top.Add(o);
-          return;
-        }
+    all.reset(roaring_bitmap_or_many(lists.size(), lists.data()));
+    candidates = all.get();
+  }
+  auto visit = [&](uint32_t o) NO_THREAD_SAFETY_ANALYSIS {
+    if (!top.Wants(o)) return;
+    for (const TermPlan& plan : plans) {
+      if ((plans.size() == 1 || roaring_bitmap_contains(plan.candidates, o)) &&
+          Confirmed(plan, o)) {
+        top.Add(o);
+        return;
       }
+    }
+  };
+  if (!created_ordered_ || !active_) {
+    ForEachOrdinal(candidates, visit);
+  } else {
+    // Creation times rise with ordinals, so an account never active since
+    // its creation ranks by its creation and the walk from the newest can
+    // stop at the first such one that cannot enter the top; the accounts
+    // active since (usually few) are visited first, whatever their ordinal.
+    Bitmap active(roaring_bitmap_and(candidates, active_.get()));
+    ForEachOrdinal(active.get(), visit);
+    ForEachOrdinalWhile(candidates, [&](uint32_t o) NO_THREAD_SAFETY_ANALYSIS {
+      if (roaring_bitmap_contains(active_.get(), o)) return true;  // visited
+      if (top.full() && created_ms_[o] < top.worst_rank()) return false;
+      visit(o);
+      return true;
     });
   }
-  for (uint32_t o : top.Take()) out.emplace_back(IdOf(o));
-  return out;
+  return top.Take();
 }
 
 size_t UserSearchIndex::size() const {
@@ -409,7 +492,8 @@ size_t UserSearchIndex::size() const {
 
 size_t UserSearchIndex::MemoryBytes() const {
   ReaderLock lock(&mu_);
-  size_t bytes = ids_.capacity() + text_.capacity();
+  size_t bytes = ids_.capacity() + text_.capacity() + display_.capacity();
+  if (active_) bytes += roaring_bitmap_portable_size_in_bytes(active_.get());
   bytes += id_end_.capacity() * sizeof(uint64_t) + slots_.capacity() * sizeof(uint32_t);
   bytes += text_begin_.capacity() * sizeof(uint64_t) + text_size_.capacity() * sizeof(uint32_t);
   bytes +=

@@ -86,6 +86,11 @@ class UserSearchIndex {
   // then account_id ascending.
   std::vector<std::string> Match(const std::vector<std::vector<std::string>>& terms,
                                  size_t limit) const LOCKS_EXCLUDED(mu_);
+  // The same matches with what the index holds of each: names as given (the
+  // first kMaxFieldBytes of each field) and both times, so a result page
+  // needs no other read.
+  std::vector<SearchAccount> MatchAccounts(const std::vector<std::vector<std::string>>& terms,
+                                           size_t limit) const LOCKS_EXCLUDED(mu_);
 
   // Accounts indexed and not removed.
   size_t size() const LOCKS_EXCLUDED(mu_);
@@ -103,7 +108,8 @@ class UserSearchIndex {
   void UpsertLocked(const SearchAccount& a, Scratch* scratch) EXCLUSIVE_LOCKS_REQUIRED(mu_);
   uint32_t InsertOrdinalLocked(std::string_view account_id) EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void GrowSlotsLocked() EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void SetTextLocked(uint32_t ordinal, std::string_view text) EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void SetTextLocked(uint32_t ordinal, std::string_view text, std::string_view display)
+      EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void CompactTextLocked() EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void AddPostingsLocked(uint32_t ordinal, const std::vector<uint32_t>& grams)
       EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -116,6 +122,10 @@ class UserSearchIndex {
   uint32_t FindOrdinal(std::string_view account_id) const SHARED_LOCKS_REQUIRED(mu_);
   std::string_view IdOf(uint32_t ordinal) const SHARED_LOCKS_REQUIRED(mu_);
   std::string_view TextOf(uint32_t ordinal) const SHARED_LOCKS_REQUIRED(mu_);
+  std::string_view DisplayOf(uint32_t ordinal) const SHARED_LOCKS_REQUIRED(mu_);
+  // Match's ordinals, best first.
+  std::vector<uint32_t> MatchLocked(const std::vector<std::vector<std::string>>& terms,
+                                    size_t limit) const SHARED_LOCKS_REQUIRED(mu_);
   const roaring_bitmap_t* Postings(uint32_t gram) const SHARED_LOCKS_REQUIRED(mu_);
   TermPlan PlanTerm(const std::vector<std::string>& words) const SHARED_LOCKS_REQUIRED(mu_);
   bool Confirmed(const TermPlan& plan, uint32_t ordinal) const SHARED_LOCKS_REQUIRED(mu_);
@@ -129,7 +139,8 @@ class UserSearchIndex {
   std::string ids_ GUARDED_BY(mu_);               // every id, back to back
   std::vector<uint64_t> id_end_ GUARDED_BY(mu_);  // ordinal's id ends here in ids_
   std::vector<uint32_t> slots_ GUARDED_BY(mu_);   // open addressing: ordinal or kNoOrdinal
-  std::string text_ GUARDED_BY(mu_);              // the text arena
+  std::string text_ GUARDED_BY(mu_);              // the text arena (lower case)
+  std::string display_ GUARDED_BY(mu_);           // the same as given, at the same offsets
   std::vector<uint64_t> text_begin_ GUARDED_BY(mu_);
   std::vector<uint32_t> text_size_ GUARDED_BY(mu_);
   uint64_t text_garbage_ GUARDED_BY(mu_) = 0;  // bytes of text_ no ordinal points at
@@ -137,6 +148,12 @@ class UserSearchIndex {
   std::vector<int64_t> rank_ms_ GUARDED_BY(mu_);  // max(last_active_ms, created_ms)
   std::vector<int64_t> last_active_ms_ GUARDED_BY(mu_);
   std::vector<uint8_t> live_ GUARDED_BY(mu_);
+  // Ordinals whose last activity is after their creation.
+  search_internal::Bitmap active_ GUARDED_BY(mu_);
+  // Creation times never fall as ordinals rise (true while accounts arrive
+  // in creation order, as they do from the log and from Load): Match may
+  // then stop early.
+  bool created_ordered_ GUARDED_BY(mu_) = true;
   size_t live_count_ GUARDED_BY(mu_) = 0;
   // Gram key (GramKey in the .cc) to the ordinals whose text holds it. No
   // bitmap is empty.

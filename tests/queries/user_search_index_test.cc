@@ -356,5 +356,104 @@ TEST(UserSearchIndexReferenceTest, RandomAccountsAndWritesMatchBruteForce) {
   }
 }
 
+// Accounts that arrive in creation order (as from the log), many sharing a
+// creation time (a batch), some active since: the walk that stops early must
+// find exactly what the brute force finds.
+TEST(UserSearchIndexReferenceTest, AccountsInCreationOrderMatchBruteForce) {
+  RandomAccounts gen(20261202);
+  UserSearchIndex index;
+  std::map<std::string, SearchAccount> model;
+  int next = 0;
+  auto fresh = [&] {
+    SearchAccount a = gen.Account("id" + std::to_string(next));
+    a.created_ms = 1000 + next / 7;  // ties, as in a batch
+    a.last_active_ms =
+        gen.Uniform(0, 4) == 0 ? a.created_ms + static_cast<int64_t>(gen.Uniform(1, 900)) : 0;
+    ++next;
+    return a;
+  };
+  std::vector<SearchAccount> initial;
+  for (int i = 0; i < 3000; ++i) initial.push_back(fresh());
+  index.UpsertMany(initial);
+  for (const auto& a : initial) model[a.account_id] = a;
+
+  for (int round = 0; round < 20; ++round) {
+    for (int op = 0; op < 100; ++op) {
+      auto it = model.begin();
+      std::advance(it, gen.Uniform(0, model.size() - 1));
+      const std::string id = it->first;
+      switch (gen.Uniform(0, 4)) {
+        case 0:  // removed (a deactivation), sometimes back later with its times
+          index.Remove(id);
+          model.erase(id);
+          break;
+        case 1: {  // active now
+          const int64_t t = 1000 + next / 7 + static_cast<int64_t>(gen.Uniform(0, 50));
+          index.Touch(id, t);
+          it->second.last_active_ms = std::max(it->second.last_active_ms, t);
+          break;
+        }
+        case 2: {  // renamed: same times
+          SearchAccount a = gen.Account(id);
+          a.created_ms = it->second.created_ms;
+          a.last_active_ms = it->second.last_active_ms;
+          index.Upsert(a);
+          it->second = a;
+          break;
+        }
+        default: {  // a new account
+          SearchAccount a = fresh();
+          index.Upsert(a);
+          model[a.account_id] = a;
+        }
+      }
+    }
+    ASSERT_EQ(index.size(), model.size());
+    for (int q = 0; q < 40; ++q) {
+      std::vector<std::vector<std::string>> terms(gen.Uniform(1, 3));
+      for (auto& words : terms) {
+        words.resize(gen.Uniform(1, 2));
+        for (auto& w : words) {
+          do w = gen.Word();
+          while (w.empty());
+        }
+      }
+      const size_t limit = gen.Uniform(1, 40);
+      const std::vector<std::string> expected = ReferenceMatch(model, terms, limit);
+      ASSERT_EQ(index.Match(terms, limit), expected)
+          << "round " << round << " query " << q << " first word '" << terms[0][0] << "'";
+      // The same page with the accounts as they were given.
+      const std::vector<SearchAccount> page = index.MatchAccounts(terms, limit);
+      ASSERT_EQ(page.size(), expected.size());
+      for (size_t i = 0; i < page.size(); ++i) {
+        const SearchAccount& want = model.at(expected[i]);
+        EXPECT_EQ(page[i].account_id, want.account_id);
+        EXPECT_EQ(page[i].first_name, want.first_name);
+        EXPECT_EQ(page[i].last_name, want.last_name);
+        EXPECT_EQ(page[i].username, want.username);
+        EXPECT_EQ(page[i].created_ms, want.created_ms);
+        EXPECT_EQ(page[i].last_active_ms, want.last_active_ms);
+      }
+    }
+  }
+}
+
+TEST_F(UserSearchIndexTest, MatchAccountsKeepsTheCaseOfNamesAndUsernames) {
+  index_.Upsert({"a1", "Ann-Marie", "O'Neil", "AnnieO", 5, 9});
+  index_.Upsert({"a2", "ANN", "Smith", "", 6, 0});
+  auto page = index_.MatchAccounts({{"ann"}}, 10);
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[0].account_id, "a1");
+  EXPECT_EQ(page[0].first_name, "Ann-Marie");
+  EXPECT_EQ(page[0].last_name, "O'Neil");
+  EXPECT_EQ(page[0].username, "AnnieO");
+  EXPECT_EQ(page[0].last_active_ms, 9);
+  EXPECT_EQ(page[1].first_name, "ANN");
+  EXPECT_EQ(page[1].username, "");
+  // A change of case only is a change of what is shown.
+  index_.Upsert({"a2", "Ann", "Smith", "", 6, 0});
+  EXPECT_EQ(index_.MatchAccounts({{"smith"}}, 10).at(0).first_name, "Ann");
+}
+
 }  // namespace
 }  // namespace orgd

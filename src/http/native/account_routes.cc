@@ -446,20 +446,40 @@ void SearchRoute(Api& api, const NativeDeps& deps, Call call) {
   std::vector<SearchHit> hits;
   Status s = deps.search->Search(*query, limit, call.principal.site_admin, &hits);
   if (!s.ok()) return call.Fail(s);
-  json list = json::array();
-  for (const auto& h : hits) {
-    const AccountRecord& a = h.account;
-    json e{{"id", a.id},
-           {"first_name", a.first_name},
-           {"last_name", a.last_name},
-           {"username", TextOrNull(a.username)},
-           {"last_active", TimeOrNull(a.last_active_ms)},
-           {"created_at", TimeOrNull(a.created_ms)},
-           {"email_verified", a.email_verified}};
-    if (h.email_visible) e["email"] = a.email;
-    list.push_back(std::move(e));
+  // Written by hand: this is the hot read of the search benchmark.
+  HttpResponse r;
+  r.body.reserve(64 + hits.size() * 220);
+  r.body += R"({"accounts":[)";
+  for (size_t i = 0; i < hits.size(); ++i) {
+    const AccountRecord& a = hits[i].account;
+    if (i) r.body += ',';
+    r.body += R"({"id":")";
+    r.body += a.id;
+    r.body += R"(","first_name":)";
+    bool utf8 = AppendJsonString(&r.body, a.first_name);
+    r.body += R"(,"last_name":)";
+    utf8 = AppendJsonString(&r.body, a.last_name) && utf8;
+    r.body += R"(,"username":)";
+    if (a.username.empty()) {
+      r.body += "null";
+    } else {
+      utf8 = AppendJsonString(&r.body, a.username) && utf8;
+    }
+    r.body += R"(,"last_active":)";
+    r.body += a.last_active_ms ? "\"" + FormatIsoMs(a.last_active_ms) + "\"" : "null";
+    r.body += R"(,"created_at":)";
+    r.body += a.created_ms ? "\"" + FormatIsoMs(a.created_ms) + "\"" : "null";
+    r.body += R"(,"email_verified":)";
+    r.body += a.email_verified ? "true" : "false";
+    if (hits[i].email_visible) {
+      r.body += R"(,"email":)";
+      utf8 = AppendJsonString(&r.body, a.email) && utf8;
+    }
+    r.body += '}';
+    if (!utf8) return call.Fail(Status::Internal("a stored name is not valid UTF-8"));
   }
-  call.reply(JsonReply(200, json{{"accounts", list}}));
+  r.body += "]}";
+  call.reply(std::move(r));
 }
 
 void NamesRoute(Api& api, Call call) {
