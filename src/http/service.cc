@@ -10,6 +10,7 @@
 #include "src/commands/core/writer.h"
 #include "src/commands/credentials/commands.h"
 #include "src/http/native/native.h"
+#include "src/queries/credential_cache.h"
 #include "src/queries/read_views.h"
 #include "src/queries/user_search.h"
 #include "storage/event_store.h"
@@ -39,8 +40,11 @@ Status Service::Open(ServiceOptions options, std::unique_ptr<Service>* out) {
   writer_options.queue_capacity = options.writer_queue;
   writer_options.max_batch = options.writer_max_batch;
   writer_options.clock = options.api.clock;
+  s->credentials_ = std::make_unique<CredentialCache>(s->views_.get());
   UserSearch* search = s->search_.get();
-  writer_options.after_commit = [search](const std::vector<EventEnvelope>& events) {
+  CredentialCache* credentials = s->credentials_.get();
+  writer_options.after_commit = [search, credentials](const std::vector<EventEnvelope>& events) {
+    credentials->Apply(events);
     search->Apply(events);
   };
   s->writer_ = std::make_unique<Writer>(s->store_.get(), s->projections_.get(), writer_options);
@@ -48,7 +52,8 @@ Status Service::Open(ServiceOptions options, std::unique_ptr<Service>* out) {
   s->hash_pool_ = std::make_unique<WorkPool>(options.hash_pool);
   s->limiter_ = std::make_unique<SignInLimiter>(options.sign_in);
   s->deps_ = NativeDeps{s->hash_pool_.get(), s->limiter_.get(), s->search_.get(), options.auth};
-  s->api_ = std::make_unique<Api>(s->views_.get(), s->writer_.get(), options.api);
+  s->api_ = std::make_unique<Api>(s->views_.get(), s->writer_.get(), s->credentials_.get(),
+                                  options.api);
   RegisterNativeRoutes(*s->api_, s->deps_);
   s->server_ = std::make_unique<Server>(s->api_.get(), options.server);
   if (options.control_socket) {
@@ -118,6 +123,7 @@ Status Service::Close() {
   hash_pool_.reset();
   limiter_.reset();
   writer_.reset();
+  credentials_.reset();
   search_.reset();
   views_.reset();
   projections_.reset();

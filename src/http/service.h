@@ -32,6 +32,7 @@ class ReadViews;
 class ProjectionSet;
 class Writer;
 class UserSearch;
+class CredentialCache;
 }  // namespace orgd
 
 namespace orgd::http {
@@ -92,6 +93,7 @@ class Service {
   std::unique_ptr<Writer> writer_;
   std::unique_ptr<ReadViews> views_;
   std::unique_ptr<UserSearch> search_;
+  std::unique_ptr<CredentialCache> credentials_;
   std::unique_ptr<WorkPool> hash_pool_;
   std::unique_ptr<SignInLimiter> limiter_;
   NativeDeps deps_;

@@ -40,11 +40,12 @@ std::string RequestIdFor(const HttpRequest& req) {
 
 }  // namespace
 
-Api::Api(const ReadViews* views, Writer* writer, ApiOptions options)
+Api::Api(const ReadViews* views, Writer* writer, const CredentialCache* credentials,
+         ApiOptions options)
     : views_(views),
       writer_(writer),
       options_(std::move(options)),
-      auth_(views, options_.clock ? options_.clock : NowMs) {}
+      auth_(credentials, options_.clock ? options_.clock : NowMs) {}
 
 void Api::Add(const Surface* surface, std::string_view method, std::string_view pattern,
               RoutePolicy policy, Handler handler) {
@@ -114,16 +115,17 @@ void Api::NoteCredentialUse(const Principal& who) {
   if (options_.credential_use_interval_ms <= 0 || who.account_id.empty()) return;
   const int64_t now = Now();
   {
-    MutexLock lock(&uses_mu_);
-    auto [it, added] = last_use_.try_emplace(who.key_id, now);
+    UseShard& shard = uses_[std::hash<std::string>{}(who.key_id) % kUseShards];
+    MutexLock lock(&shard.mu);
+    auto [it, added] = shard.last_ms.try_emplace(who.key_id, now);
     if (!added) {
       if (now - it->second < options_.credential_use_interval_ms) return;
       it->second = now;
     }
     // Bounded: forgetting only means an extra event for a key used again.
-    if (last_use_.size() > 100'000) {
-      last_use_.clear();
-      last_use_.emplace(who.key_id, now);
+    if (shard.last_ms.size() > 100'000 / kUseShards) {
+      shard.last_ms.clear();
+      shard.last_ms.emplace(who.key_id, now);
     }
   }
   Command cmd{CommandMeta{}, RecordCredentialUse{who.key_id, now}};

@@ -19,6 +19,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <memory>
 #include <unordered_map>
 #include <vector>
 
@@ -29,6 +30,7 @@
 #include "src/http/core/router.h"
 
 namespace orgd {
+class CredentialCache;
 class ReadViews;
 class Writer;
 class Command;
@@ -82,8 +84,10 @@ class Api {
   using Reply = Call::Reply;
   using Handler = std::function<void(Call)>;
 
-  // "*views" and "*writer" must outlive the Api.
-  Api(const ReadViews* views, Writer* writer, ApiOptions options = {});
+  // "*views", "*writer" and "*credentials" must outlive the Api; the writer
+  // must feed the cache its commits (CredentialCache::Apply).
+  Api(const ReadViews* views, Writer* writer, const CredentialCache* credentials,
+      ApiOptions options = {});
   Api(const Api&) = delete;
   Api& operator=(const Api&) = delete;
 
@@ -135,7 +139,7 @@ class Api {
 
   // Records the use of an account's credential unless it was recorded within
   // credential_use_interval_ms (the event is sent without waiting for it).
-  void NoteCredentialUse(const Principal& who) LOCKS_EXCLUDED(uses_mu_);
+  void NoteCredentialUse(const Principal& who);
 
   // Constant after construction (and registration).
   const ReadViews* const views_;
@@ -146,8 +150,13 @@ class Api {
   std::vector<Route> handlers_;  // by router id
 
   std::atomic<bool> draining_{false};
-  Mutex uses_mu_;
-  std::unordered_map<std::string, int64_t> last_use_ GUARDED_BY(uses_mu_);  // key id -> ms
+  // When each credential's use was last recorded, in shards by key id.
+  struct UseShard {
+    Mutex mu;
+    std::unordered_map<std::string, int64_t> last_ms GUARDED_BY(mu);
+  };
+  static constexpr size_t kUseShards = 16;
+  std::unique_ptr<UseShard[]> uses_{new UseShard[kUseShards]};
   ConnectionStats connections_;
   HistogramFamily latency_{Histogram::LatencyBounds()};
 };

@@ -2,7 +2,7 @@
 
 #include "common/base64.h"
 #include "common/sha256.h"
-#include "src/queries/read_views.h"
+#include "src/queries/credential_cache.h"
 
 namespace orgd::http {
 
@@ -136,8 +136,8 @@ Status Authorize(const Principal& who, const RoutePolicy& policy,
   return Status::Forbidden("unknown access rule");
 }
 
-Authenticator::Authenticator(const ReadViews* views, std::function<int64_t()> clock)
-    : views_(views), clock_(std::move(clock)) {}
+Authenticator::Authenticator(const CredentialCache* credentials, std::function<int64_t()> clock)
+    : credentials_(credentials), clock_(std::move(clock)) {}
 
 Status Authenticator::Authenticate(const HttpRequest& req,
                                    const std::vector<CredentialParser>& parsers,
@@ -157,10 +157,11 @@ Status Authenticator::Authenticate(const HttpRequest& req,
 }
 
 Status Authenticator::AuthenticateSecret(std::string_view secret, Principal* out) const {
-  Credential c;
-  Status s = views_->FindCredential(ToHex(Sha256Of(secret)), &c);
+  AuthEntry found;
+  Status s = credentials_->Find(Sha256Of(secret), &found);
   if (s.IsNotFound()) return Status::Unauthenticated("unknown credential", "invalid_credentials");
   ORGD_RETURN_IF_ERROR(s);
+  Credential& c = found.credential;
   if (c.expires_ms != 0 && c.expires_ms <= clock_()) {
     return Status::Unauthenticated("the credential has expired", "expired_credentials");
   }
@@ -170,16 +171,13 @@ Status Authenticator::AuthenticateSecret(std::string_view secret, Principal* out
         "invalid_credentials");
   }
   bool site_admin = c.site_admin;
-  if (!c.account_id.empty()) {
-    AccountRecord a;
-    Status found = views_->FindAccount(c.account_id, &a);
-    if (found.IsNotFound() || (found.ok() && !a.active)) {
+  if (found.has_account) {
+    if (!found.account_live) {
       return Status::Unauthenticated("the credential's account is deleted or deactivated",
                                      "invalid_credentials");
     }
-    ORGD_RETURN_IF_ERROR(found);
     // A project-scoped key acts in its project only, never as a site admin.
-    site_admin = a.site_admin && c.project_id.empty();
+    site_admin = found.account_site_admin && c.project_id.empty();
   }
   out->key_id = std::move(c.key_id);
   out->account_id = std::move(c.account_id);

@@ -25,7 +25,7 @@
 #include "src/http/core/message.h"
 
 namespace orgd {
-class ReadViews;
+class CredentialCache;
 }
 
 namespace orgd::http {
@@ -97,8 +97,8 @@ Status Authorize(const Principal& who, const RoutePolicy& policy,
 
 class Authenticator {
  public:
-  // "*views" must outlive the authenticator. clock: ms since the epoch.
-  Authenticator(const ReadViews* views, std::function<int64_t()> clock);
+  // "*credentials" must outlive the authenticator. clock: ms since the epoch.
+  Authenticator(const CredentialCache* credentials, std::function<int64_t()> clock);
 
   // Tries parsers in order. Unauthenticated when no form is present, or the
   // presented credential is malformed, unknown, expired, an access token (those
@@ -110,7 +110,7 @@ class Authenticator {
   Status AuthenticateSecret(std::string_view secret, Principal* out) const;
 
  private:
-  const ReadViews* const views_;
+  const CredentialCache* const credentials_;
   const std::function<int64_t()> clock_;
 };
 
