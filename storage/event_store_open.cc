@@ -22,6 +22,13 @@ rocksdb::ColumnFamilyOptions CfOptions(const std::shared_ptr<rocksdb::Cache>& ca
   if (point_lookups) t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
   cf.write_buffer_size = 32 << 20;
+  if (point_lookups) {
+    // A whole-key bloom filter in each memtable (2 % of its size): the
+    // writer's many lookups of keys that do not exist yet (a new stream's
+    // head, a free email or name) skip the memtable's skip list.
+    cf.memtable_prefix_bloom_size_ratio = 0.02;
+    cf.memtable_whole_key_filtering = true;
+  }
   return cf;
 }
 

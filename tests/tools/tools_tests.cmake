@@ -30,6 +30,9 @@ orgd_tool_test(NAME orgd_admin_key_test SOURCES tools/orgd_admin_key_test.cc LIB
 orgd_test(NAME org_json_test
   SOURCES projections/org_json_test.cc
   LIBS orgd_projections)
+orgd_test(NAME account_json_test
+  SOURCES projections/account_json_test.cc
+  LIBS orgd_projections)
 
 # The parallel VerifyLog behind `orgd-replay verify`.
 orgd_test(NAME log_verify_test

@@ -38,9 +38,15 @@ struct AccountRecord {
   uint64_t version = 0;  // the account stream's version: the ETag
 };
 
-// The record's stored JSON, and back.
+// The record's stored JSON (written by hand, byte for byte what nlohmann
+// writes for it), and back.
 std::string AccountToJson(const AccountRecord& a);
 Status AccountFromJson(std::string_view json, uint64_t version, AccountRecord* out);
+
+namespace internal {
+// The plain nlohmann::json encoding the fast path must match; for tests.
+std::string ReferenceAccountToJsonForTest(const AccountRecord& a);
+}  // namespace internal
 
 class AccountProjection final : public Projection {
  public:
