@@ -47,14 +47,19 @@ Status UserSearch::Load() {
 
 void UserSearch::Apply(const std::vector<EventEnvelope>& events) {
   // The committed model already holds each account's state after the batch.
-  std::set<std::string> changed;
+  // In the order of the log, so new accounts reach the index in creation
+  // order (see UserSearchIndex: a search may then stop early).
+  std::vector<std::string> changed;
+  std::set<std::string> seen;
   for (const auto& e : events) {
     if (e.type == AccountCreated::kType || e.type == AccountUpdated::kType) {
-      changed.insert(e.stream_id.substr(kAccountStreamPrefix.size()));
+      std::string id = e.stream_id.substr(kAccountStreamPrefix.size());
+      if (seen.insert(id).second) changed.push_back(std::move(id));
     } else if (e.type == AccountDeleted::kType) {
       AccountDeleted d;
       if (DecodeAs(e, &d).ok()) {
-        changed.erase(d.account_id);
+        std::erase(changed, d.account_id);
+        seen.erase(d.account_id);
         index_.Remove(d.account_id);
       }
     } else if (e.type == CredentialUsed::kType) {

@@ -88,6 +88,8 @@ struct UserSearchIndex::TermPlan {
   bool empty = true;                             // matches nothing
   const roaring_bitmap_t* candidates = nullptr;  // owned_ or one posting list
   Bitmap owned;
+  // A lazy plan's other posting lists: a match is in each of them.
+  std::vector<const roaring_bitmap_t*> filters;
   std::vector<std::string_view> confirm;  // words to check on the arena
 };
 
@@ -355,7 +357,8 @@ constexpr uint64_t kFewCandidates = 32;
 
 }  // namespace
 
-UserSearchIndex::TermPlan UserSearchIndex::PlanTerm(const std::vector<std::string>& words) const {
+UserSearchIndex::TermPlan UserSearchIndex::PlanTerm(const std::vector<std::string>& words,
+                                                    bool lazy) const {
   TermPlan plan;
   std::vector<uint32_t> grams;
   for (const std::string& w : words) {
@@ -384,6 +387,13 @@ UserSearchIndex::TermPlan UserSearchIndex::PlanTerm(const std::vector<std::strin
     plan.candidates = lists[0].second;
     return plan;
   }
+  if (lazy) {
+    // The rarest list drives the walk and the others only filter it: a walk
+    // that stops early then never pays for a whole intersection.
+    plan.candidates = lists[0].second;
+    for (size_t i = 1; i < lists.size(); ++i) plan.filters.push_back(lists[i].second);
+    return plan;
+  }
   plan.owned.reset(roaring_bitmap_and(lists[0].second, lists[1].second));
   for (size_t i = 2; i < lists.size(); ++i) {
     if (roaring_bitmap_get_cardinality(plan.owned.get()) <= kFewCandidates) {
@@ -399,6 +409,9 @@ UserSearchIndex::TermPlan UserSearchIndex::PlanTerm(const std::vector<std::strin
 }
 
 bool UserSearchIndex::Confirmed(const TermPlan& plan, uint32_t ordinal) const {
+  for (const roaring_bitmap_t* f : plan.filters) {
+    if (!roaring_bitmap_contains(f, ordinal)) return false;
+  }
   if (plan.confirm.empty()) return true;
   std::string_view text = TextOf(ordinal);
   for (std::string_view w : plan.confirm) {
@@ -440,9 +453,11 @@ std::vector<uint32_t> UserSearchIndex::MatchLocked(
     const std::vector<std::vector<std::string>>& terms, size_t limit) const {
   std::vector<uint32_t> out;
   if (limit == 0 || terms.empty()) return out;
+  // With creation order the walk stops early (below): plans stay lazy.
+  const bool early = created_ordered_ && active_ != nullptr;
   std::vector<TermPlan> plans;
   for (const auto& words : terms) {
-    TermPlan plan = PlanTerm(words);
+    TermPlan plan = PlanTerm(words, /*lazy=*/early);
     if (!plan.empty) plans.push_back(std::move(plan));
   }
   if (plans.empty()) return out;
@@ -466,7 +481,7 @@ std::vector<uint32_t> UserSearchIndex::MatchLocked(
       }
     }
   };
-  if (!created_ordered_ || !active_) {
+  if (!early) {
     ForEachOrdinal(candidates, visit);
   } else {
     // Creation times rise with ordinals, so an account never active since

@@ -127,7 +127,10 @@ class UserSearchIndex {
   std::vector<uint32_t> MatchLocked(const std::vector<std::vector<std::string>>& terms,
                                     size_t limit) const SHARED_LOCKS_REQUIRED(mu_);
   const roaring_bitmap_t* Postings(uint32_t gram) const SHARED_LOCKS_REQUIRED(mu_);
-  TermPlan PlanTerm(const std::vector<std::string>& words) const SHARED_LOCKS_REQUIRED(mu_);
+  // lazy: the rarest posting list with the others as filters, instead of
+  // their intersection.
+  TermPlan PlanTerm(const std::vector<std::string>& words, bool lazy) const
+      SHARED_LOCKS_REQUIRED(mu_);
   bool Confirmed(const TermPlan& plan, uint32_t ordinal) const SHARED_LOCKS_REQUIRED(mu_);
   // True when ordinal a sorts before b in Match's order.
   bool Before(uint32_t a, uint32_t b) const SHARED_LOCKS_REQUIRED(mu_);
