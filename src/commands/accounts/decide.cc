@@ -44,14 +44,7 @@ Status LoadAccount(const StateView& s, const CommandMeta& m, const std::string& 
     return Status::NotFound("no account '" + ref + "'", "unknown_account");
   }
   ORGD_RETURN_IF_ERROR(found);
-  if (m.if_match && *m.if_match != a->version) {
-    return Status::PreconditionFailed("account " + a->id + " is at version " +
-                                          std::to_string(a->version) + ", If-Match expected " +
-                                          std::to_string(*m.if_match),
-                                      "version_mismatch")
-        .WithCurrentVersion(a->version);
-  }
-  return Status::OK();
+  return CheckIfMatch(m, a->version, "account " + a->id);
 }
 
 Status EmailTaken(const std::string& email) {

@@ -34,4 +34,12 @@ Status DecodeOutcome(std::string_view bytes, CommandResult* out) {
   return Status::OK();
 }
 
+Status CheckIfMatch(const CommandMeta& m, uint64_t version, std::string_view what) {
+  if (!m.if_match || *m.if_match == version) return Status::OK();
+  return Status::PreconditionFailed(std::string(what) + " is at version " + std::to_string(version) +
+                                        ", If-Match expected " + std::to_string(*m.if_match),
+                                    "version_mismatch")
+      .WithCurrentVersion(version);
+}
+
 }  // namespace orgd

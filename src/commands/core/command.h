@@ -157,6 +157,10 @@ struct CommandOutcome {
   bool replayed = false;  // answered from an earlier request with the same Idempotency-Key
 };
 
+// PreconditionFailed "version_mismatch" (with the current version) when the
+// command carries an If-Match that is not version; what: "org acme".
+Status CheckIfMatch(const CommandMeta& m, uint64_t version, std::string_view what);
+
 // The outcome's encoding in an idempotency record, and back. Frozen: see
 // docs/storage.md, "Idempotency records".
 std::string EncodeOutcome(const CommandResult& r);

@@ -11,14 +11,7 @@ namespace {
 Status LoadForChange(const StateView& s, const CommandMeta& m, const std::string& ref,
                      OrgRecord* org) {
   ORGD_RETURN_IF_ERROR(OrgReader(s.model(OrgProjection::kName)).Find(ref, org));
-  if (m.if_match && *m.if_match != org->version) {
-    return Status::PreconditionFailed("org " + org->name + " is at version " +
-                                          std::to_string(org->version) + ", If-Match expected " +
-                                          std::to_string(*m.if_match),
-                                      "version_mismatch")
-        .WithCurrentVersion(org->version);
-  }
-  return Status::OK();
+  return CheckIfMatch(m, org->version, "org " + org->name);
 }
 
 CommandResult OrgResult(CommandResult::Kind kind, uint64_t id) {

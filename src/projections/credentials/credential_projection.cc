@@ -24,6 +24,20 @@ std::string AccountKey(std::string_view account_id, std::string_view key_id) {
 std::string UsedKey(std::string_view key_id) { return "u" + std::string(key_id); }
 std::string PasswordKey(std::string_view account_id) { return "p" + std::string(account_id); }
 
+// The ids of the account's credentials, from the "a" index.
+Status CredentialIdsOf(const ModelReader& r, std::string_view account_id,
+                       std::vector<std::string>* ids) {
+  const std::string prefix = "a" + std::string(account_id) + "/";
+  std::string end = prefix;
+  end.back() = '/' + 1;
+  auto it = r.NewIterator(end);
+  // A pending batch's iterator may pass the bound: check each key.
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    ids->emplace_back(it->key().substr(prefix.size()));
+  }
+  return it->status();
+}
+
 Status GetCounter(const ModelReader& r, std::string_view key, uint64_t* n) {
   return ReadBE64(r, key, 0, n);
 }
@@ -187,17 +201,7 @@ Status ApplyAccountDeleted(const EventEnvelope& e, ModelWriter& w) {
   ORGD_RETURN_IF_ERROR(DecodeAs(e, &d));
   w.Delete(PasswordKey(d.account_id));
   std::vector<std::string> ids;
-  const std::string prefix = "a" + d.account_id + "/";
-  std::string end = prefix;
-  end.back() = '/' + 1;
-  {
-    auto it = w.NewIterator(end);
-    // A pending batch's iterator may pass the bound: check each key.
-    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-      ids.emplace_back(it->key().substr(prefix.size()));
-    }
-    ORGD_RETURN_IF_ERROR(it->status());
-  }
+  ORGD_RETURN_IF_ERROR(CredentialIdsOf(w, d.account_id, &ids));
   CredentialReader reader(w);
   for (const auto& id : ids) {
     Credential c;
@@ -250,18 +254,8 @@ Status CredentialReader::SiteAdminCount(uint64_t* n) const {
 
 Status CredentialReader::ListForAccount(std::string_view account_id, std::string_view kind,
                                         std::vector<Credential>* out) const {
-  const std::string prefix = "a" + std::string(account_id) + "/";
-  std::string end = prefix;
-  end.back() = '/' + 1;
   std::vector<std::string> ids;
-  {
-    auto it = r_.NewIterator(end);
-    // A pending batch's iterator may pass the bound: check each key.
-    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-      ids.emplace_back(it->key().substr(prefix.size()));
-    }
-    ORGD_RETURN_IF_ERROR(it->status());
-  }
+  ORGD_RETURN_IF_ERROR(CredentialIdsOf(r_, account_id, &ids));
   for (const auto& id : ids) {
     Credential c;
     ORGD_RETURN_IF_ERROR(FindById(id, &c));
