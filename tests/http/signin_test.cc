@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "common/time_util.h"
+#include "storage/event_store.h"
 #include "tests/http/test_server.h"
 #include "tests/test_util.h"
 
@@ -177,6 +178,35 @@ TEST_F(SignInTest, LoginAnswersATokenAndAnHttpOnlyLaxCookie) {
   EXPECT_NE(cookie.find("SameSite=Lax"), std::string::npos) << cookie;
   EXPECT_EQ(cookie.find("Secure"), std::string::npos) << cookie;
   EXPECT_EQ(BodyOf(WhoAmI(Bearer(token)))["account_id"], sue_);
+}
+
+// A sign-in's event names the account as its actor, and a retried sign-in
+// with an Idempotency-Key is a new sign-in: its token is never stored, so a
+// replayed reply could only hand out a token that does not exist.
+TEST_F(SignInTest, ASignInIsRecordedAsTheAccountsAndNeverReplayed) {
+  const Headers keyed = {{"Idempotency-Key", "login-1"}};
+  auto first = client_->Call("POST", "/api/v1/auth/login",
+                             LoginBody("sue@example.com", kPassword).dump(), {}, keyed);
+  auto second = client_->Call("POST", "/api/v1/auth/login",
+                              LoginBody("sue@example.com", kPassword).dump(), {}, keyed);
+  ASSERT_TRUE(HasStatus(first, 200));
+  ASSERT_TRUE(HasStatus(second, 200));
+  EXPECT_FALSE(second->Header("Idempotent-Replayed").has_value());
+  const std::string a = BodyOf(*first).value("token", "");
+  const std::string b = BodyOf(*second).value("token", "");
+  EXPECT_NE(a, b);
+  EXPECT_EQ(BodyOf(WhoAmI(Bearer(a)))["account_id"], sue_);
+  EXPECT_EQ(BodyOf(WhoAmI(Bearer(b)))["account_id"], sue_);
+  int sessions = 0;
+  for (auto it = server_.store()->NewLogIterator(); it->Valid(); it->Next()) {
+    EventEnvelope e;
+    ASSERT_OK(it->Decode(&e));
+    if (e.type != "SessionStarted") continue;
+    ++sessions;
+    EXPECT_EQ(e.actor, "account:" + sue_);
+    EXPECT_EQ(e.idempotency_key, "");
+  }
+  EXPECT_EQ(sessions, 2);
 }
 
 TEST_F(SignInTest, TheCookieIsSecureWhenThePublicUrlIsHttps) {

@@ -38,8 +38,13 @@ struct Principal {
   std::string kind;        // "api_key" or "session"
   std::string project_id;  // a project-scoped key: the project it acts in
 
-  // The actor recorded in events: "key:<key_id>".
-  std::string Actor() const { return "key:" + key_id; }
+  // The actor recorded in events: "key:<key_id>"; on a public route
+  // "account:<id>" once the caller proved to be that account (a password
+  // sign-in), else "anonymous".
+  std::string Actor() const {
+    if (!key_id.empty()) return "key:" + key_id;
+    return account_id.empty() ? "anonymous" : "account:" + account_id;
+  }
 };
 
 // The session cookie's name.

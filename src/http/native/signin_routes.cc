@@ -46,6 +46,13 @@ HttpResponse TooMany(int64_t retry_after_ms) {
   return r;
 }
 
+// A sign-in is never answered from an earlier reply: its token is not
+// stored, so a replay could only hand out a token that does not exist.
+void DropIdempotencyKey(HttpRequest* req) {
+  std::erase_if(req->headers,
+                [](const auto& h) { return EqualsIgnoreCase(h.first, "Idempotency-Key"); });
+}
+
 struct NewSession {
   StartSession cmd;
   std::string token;
@@ -102,6 +109,8 @@ void LoginRoute(Api& api, const NativeDeps& deps, Call call) {
     }
     d->limiter->RecordSuccess(account_key);
     NewSession ns = MakeSession(d->auth, account_id, now);
+    call.principal.account_id = account_id;  // the actor of the session's event
+    DropIdempotencyKey(&call.req);
     const AuthOptions auth = d->auth;
     api.SubmitCommand(std::move(call), Command{{}, std::move(ns.cmd)},
                       [token = ns.token, account_id, auth,
@@ -151,7 +160,8 @@ void ImpersonateRoute(Api& api, const NativeDeps& deps, Call call) {
     return call.Fail(Status::InvalidArgument("impersonate: the auth_token parameter is missing",
                                              "missing_token"));
   }
-  if (token->size() > kMaxCredentialBytes) return call.reply(refuse("unknown or revoked access token"));
+  if (token->size() > kMaxCredentialBytes)
+    return call.reply(refuse("unknown or revoked access token"));
   Credential t;
   Status s = api.views().FindCredential(ToHex(Sha256Of(*token)), &t);
   const int64_t now = api.Now();
@@ -163,6 +173,8 @@ void ImpersonateRoute(Api& api, const NativeDeps& deps, Call call) {
     return call.reply(refuse("the access token has expired"));
   NewSession ns = MakeSession(deps.auth, t.account_id, now);
   ns.cmd.access_token_id = t.key_id;
+  call.principal.key_id = t.key_id;  // the actor: the access token used
+  DropIdempotencyKey(&call.req);
   const AuthOptions auth = deps.auth;
   const ReadViews* views = &api.views();
   api.SubmitCommand(
