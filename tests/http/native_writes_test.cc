@@ -16,6 +16,7 @@
 #include "src/http/service.h"
 #include "storage/event_store.h"
 #include "tests/http/raw_client.h"
+#include "tests/http/test_server.h"
 #include "tests/test_util.h"
 
 // The native API's writes and pages over real HTTP: a real orgd on a
@@ -30,54 +31,30 @@ using test::RawClient;
 using test::RawResponse;
 using namespace std::chrono_literals;
 
-constexpr char kAdminKey[] = "sk-test-admin-key-0123456789";
+constexpr const char* kAdminKey = test::kTestAdminKey;
 
-json BodyOf(const RawResponse& r) { return json::parse(r.body, nullptr, false); }
-
-// Passes when r arrived as status with {"error":{"code":code,"message":...}}.
-::testing::AssertionResult IsError(const std::optional<RawResponse>& r, int status,
-                                   std::string_view code) {
-  if (!r) return ::testing::AssertionFailure() << "no response";
-  json j = BodyOf(*r);
-  if (r->status == status && j.is_object() && j.contains("error") &&
-      j["error"].value("code", "") == code && j["error"].value("message", "") != "") {
-    return ::testing::AssertionSuccess();
-  }
-  return ::testing::AssertionFailure()
-         << "expected " << status << " " << code << ", got " << r->status << " " << r->body;
-}
+using test::BodyOf;
+using test::IsError;
 
 // A real orgd on a loopback port over a fresh store with a bootstrapped
 // site-admin key; requests go over one keep-alive connection.
 class NativeWritesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ServiceOptions options;
-    options.data_dir = dir_.Sub("data");
-    options.control_socket = false;
-    options.server.port = 0;
-    options.server.threads = 2;
-    options.server.handle_signals = false;
-    ASSERT_OK(Service::Open(options, &service_));
-    ASSERT_OK(service_->Bootstrap(std::string(kAdminKey)));
+    // The system clock: a replay must be told apart from a reply made anew
+    // by its times.
+    ASSERT_OK(server_.Start(dir_.Sub("data"), [](ServiceOptions& o) { o.api.clock = nullptr; }));
     ASSERT_EQ(Position(), 1u);  // the ApiKeyIssued event
-    ASSERT_OK(service_->Listen());
-    port_ = service_->port();
-    run_returned_ = std::async(std::launch::async, [this] { service_->Run(); });
+    port_ = server_.port();
     ASSERT_TRUE(client_.Connect(port_));
   }
 
   void TearDown() override {
     client_.Close();
-    if (!service_) return;
-    service_->Stop();
-    if (run_returned_.valid()) {
-      EXPECT_EQ(run_returned_.wait_for(10s), std::future_status::ready) << "Run() did not return";
-    }
-    EXPECT_OK(service_->Close());
+    EXPECT_OK(server_.Stop());
   }
 
-  uint64_t Position() const { return service_->store()->last_position(); }
+  uint64_t Position() const { return server_.position(); }
 
   // The bytes of a request made with key (and a JSON body, if any).
   static std::string Request(std::string_view method, std::string_view target,
@@ -173,7 +150,7 @@ class NativeWritesTest : public ::testing::Test {
   // The id of the bootstrap key, as the first event of the log records it.
   std::string BootstrapKeyId() {
     EventEnvelope first;
-    EXPECT_OK(service_->store()->ReadEvent(1, &first));
+    EXPECT_OK(server_.store()->ReadEvent(1, &first));
     ApiKeyIssued issued;
     EXPECT_OK(DecodeAs(first, &issued));
     return issued.key_id;
@@ -185,9 +162,8 @@ class NativeWritesTest : public ::testing::Test {
   }
 
   test::TempDir dir_;
-  std::unique_ptr<Service> service_;
+  test::TestServer server_;
   uint16_t port_ = 0;
-  std::future<void> run_returned_;
   RawClient client_;
 };
 
