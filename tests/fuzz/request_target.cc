@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/password.h"
 #include "src/http/core/server.h"
 #include "src/http/service.h"
 #include "tests/fuzz/fuzz_targets.h"
@@ -30,6 +31,10 @@ class Orgd {
     http::ServiceOptions options;
     options.data_dir = dir_ + "/data";
     options.control_socket = false;
+    // Argon2id at its least cost: a sign-in is fuzzed for its parsing and
+    // rules, not for its hashing time.
+    options.auth.password = PasswordLimits{kPasswordOpsLimitMin, kPasswordMemLimitMin};
+    options.hash_pool.threads = 1;
     Status s = http::Service::Open(options, &service_);
     Expect(s.ok(), "the store opens", s.ToString());
     auto key = service_->Bootstrap(std::string(kAdminKey));
