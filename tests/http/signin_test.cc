@@ -462,6 +462,19 @@ TEST_F(SignInTest, AProjectKeyNeedsAProjectAndActsInIt) {
   EXPECT_EQ(BodyOf(*who)["project_id"], "proj-42") << who->body;
   EXPECT_FALSE(BodyOf(*who).contains("account_id")) << who->body;
   EXPECT_EQ(BodyOf(*who)["site_admin"], false);
+  // It acts in its project only: not on its account, its password or its keys.
+  const std::string as_project = Bearer(issued.value("key", ""));
+  const std::string account = "/api/v1/accounts/" + sue_;
+  EXPECT_TRUE(IsError(client_->Call("POST", account + "/keys", "{}", as_project), 403,
+                      "project_scoped_key"));
+  EXPECT_TRUE(IsError(client_->Call("PATCH", account, R"({"first_name":"P"})", as_project), 403,
+                      "project_scoped_key"));
+  EXPECT_TRUE(IsError(
+      client_->Call("PUT", account + "/password", R"({"password":"project pass"})", as_project),
+      403, "project_scoped_key"));
+  EXPECT_TRUE(IsError(client_->Call("DELETE", "/api/v1/keys/" + issued.value("id", ""), {},
+                                    as_project),
+                      403, "project_scoped_key"));
 }
 
 TEST_F(SignInTest, AccessTokensAreIssuedBySiteAdminsAndSignInManyTimes) {

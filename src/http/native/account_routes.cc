@@ -157,6 +157,14 @@ void HashThen(const NativeDeps& deps, Call call, std::vector<std::string> passwo
   }
 }
 
+// A project-scoped key acts in its project only: it may not change its
+// account, its password or its keys.
+Status RequireAccountWide(const Call& call) {
+  if (call.principal.project_id.empty()) return Status::OK();
+  return Status::Forbidden("a project-scoped key cannot change its account or its keys",
+                           "project_scoped_key");
+}
+
 // The account ref names, as far as the caller may know of it (self or a site
 // admin); NotFound otherwise.
 Status VisibleAccount(const Api& api, const Call& call, const std::string& ref, AccountRecord* a) {
@@ -260,7 +268,8 @@ void GetRoute(Api& api, Call call) {
 void PatchRoute(Api& api, Call call) {
   UpdateAccount u;
   u.account = call.params[0];
-  Status s = DecodeUpdate(call.req.body, &u);
+  Status s = RequireAccountWide(call);
+  if (s.ok()) s = DecodeUpdate(call.req.body, &u);
   if (!s.ok()) return call.Fail(s);
   api.SubmitCommand(std::move(call), Command{{}, std::move(u)}, AccountResponse);
 }
@@ -272,7 +281,8 @@ void DeleteRoute(Api& api, Call call) {
 
 void PasswordRoute(Api& api, const NativeDeps& deps, Call call) {
   json j;
-  Status s = ParseObject(call.req.body, &j);
+  Status s = RequireAccountWide(call);
+  if (s.ok()) s = ParseObject(call.req.body, &j);
   if (s.ok() && (j.size() != 1 || !j.contains("password") || !j["password"].is_string())) {
     s = Status::InvalidArgument("the body must be {\"password\": \"...\"}", "bad_body");
   }
@@ -336,7 +346,8 @@ Status DecodeNewKey(std::string_view body, int64_t now_ms, IssueApiKey* out) {
 
 void IssueKeyRoute(Api& api, Call call) {
   IssueApiKey k;
-  Status s = DecodeNewKey(call.req.body, api.Now(), &k);
+  Status s = RequireAccountWide(call);
+  if (s.ok()) s = DecodeNewKey(call.req.body, api.Now(), &k);
   AccountRecord a;
   if (s.ok()) s = VisibleAccount(api, call, call.params[0], &a);
   if (!s.ok()) return call.Fail(s);

@@ -74,6 +74,10 @@ void IssueKeyRoute(Api& api, Call call) {
 }
 
 void RevokeKeyRoute(Api& api, Call call) {
+  if (!call.principal.project_id.empty()) {
+    return call.Fail(Status::Forbidden("a project-scoped key cannot revoke keys",
+                                       "project_scoped_key"));
+  }
   RevokeApiKey r{call.params[0]};
   api.SubmitCommand(std::move(call), Command{{}, std::move(r)}, ResponseFor);
 }
