@@ -139,32 +139,34 @@ Status ApplyIssued(const EventEnvelope& e, ModelWriter& w) {
   return AddCredential(c, w);
 }
 
+// A session's or an access token's record: an account's credential with
+// no scope.
+Status AddAccountCredential(std::string_view kind, std::string id, std::string sha256,
+                            std::string account_id, std::string label, int64_t expires_ms,
+                            int64_t created_ms, ModelWriter& w) {
+  Credential c;
+  c.key_id = std::move(id);
+  c.key_sha256 = std::move(sha256);
+  c.account_id = std::move(account_id);
+  c.label = std::move(label);
+  c.expires_ms = expires_ms;
+  c.kind = kind;
+  c.created_ms = created_ms;
+  return AddCredential(c, w);
+}
+
 Status ApplySession(const EventEnvelope& e, ModelWriter& w) {
   SessionStarted ss;
   ORGD_RETURN_IF_ERROR(DecodeAs(e, &ss));
-  Credential c;
-  c.key_id = ss.session_id;
-  c.key_sha256 = ss.token_sha256;
-  c.account_id = ss.account_id;
-  c.label = ss.via;
-  c.expires_ms = ss.expires_ms;
-  c.kind = kKindSession;
-  c.created_ms = e.timestamp_ms;
-  return AddCredential(c, w);
+  return AddAccountCredential(kKindSession, ss.session_id, ss.token_sha256, ss.account_id, ss.via,
+                              ss.expires_ms, e.timestamp_ms, w);
 }
 
 Status ApplyAccessToken(const EventEnvelope& e, ModelWriter& w) {
   AccessTokenIssued t;
   ORGD_RETURN_IF_ERROR(DecodeAs(e, &t));
-  Credential c;
-  c.key_id = t.token_id;
-  c.key_sha256 = t.token_sha256;
-  c.account_id = t.account_id;
-  c.label = "access token";
-  c.expires_ms = t.expires_ms;
-  c.kind = kKindAccessToken;
-  c.created_ms = e.timestamp_ms;
-  return AddCredential(c, w);
+  return AddAccountCredential(kKindAccessToken, t.token_id, t.token_sha256, t.account_id,
+                              "access token", t.expires_ms, e.timestamp_ms, w);
 }
 
 Status ApplyRevoked(const EventEnvelope& e, ModelWriter& w) {
