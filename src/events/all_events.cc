@@ -1,7 +1,9 @@
 // Every aggregate's event types: one line per aggregate.
 #include "src/events/account_events.h"
 #include "src/events/credential_events.h"
+#include "src/events/member_events.h"
 #include "src/events/org_events.h"
+#include "src/events/project_events.h"
 #include "src/events/registry.h"
 
 namespace orgd {
@@ -12,6 +14,8 @@ const EventRegistry& EventRegistry::Get() {
     RegisterOrgEvents(r);
     RegisterCredentialEvents(r);
     RegisterAccountEvents(r);
+    RegisterMemberEvents(r);
+    RegisterProjectEvents(r);
     return r;
   }();
   return registry;

@@ -49,6 +49,11 @@ class FlatReader final : public PayloadReader {
     else return WrongType(key);
     return Status::OK();
   }
+  // FlatJson declines arrays, so a list present here is never one.
+  Status Read(std::string_view key, std::vector<std::string>* out) const override {
+    if (j_.Find(key) == nullptr) return Status::NotFound(std::string(key));
+    return WrongType(key);
+  }
 
  private:
   const FlatJson& j_;
@@ -92,6 +97,18 @@ class TreeReader final : public PayloadReader {
     *out = v->get<bool>();
     return Status::OK();
   }
+  Status Read(std::string_view key, std::vector<std::string>* out) const override {
+    const json* v = Find(key);
+    if (v == nullptr) return Status::NotFound(std::string(key));
+    if (!v->is_array()) return WrongType(key);
+    out->clear();
+    out->reserve(v->size());
+    for (const json& item : *v) {
+      if (!item.is_string()) return WrongType(key);
+      out->push_back(item.get<std::string>());
+    }
+    return Status::OK();
+  }
 
  private:
   const json* Find(std::string_view key) const {
@@ -113,6 +130,14 @@ void WriteValue(std::string* out, const std::string& v) {
 void WriteValue(std::string* out, uint64_t v) { *out += std::to_string(v); }
 void WriteValue(std::string* out, int64_t v) { *out += std::to_string(v); }
 void WriteValue(std::string* out, bool v) { *out += v ? "true" : "false"; }
+void WriteValue(std::string* out, const std::vector<std::string>& v) {
+  *out += '[';
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (i) *out += ',';
+    WriteValue(out, v[i]);
+  }
+  *out += ']';
+}
 
 struct ParsedPayload::Tree {
   json j;
@@ -151,6 +176,9 @@ Status ParsedPayload::Read(std::string_view key, int64_t* out) const {
   return tree_ ? tree_->reader.Read(key, out) : FlatReader(flat_).Read(key, out);
 }
 Status ParsedPayload::Read(std::string_view key, bool* out) const {
+  return tree_ ? tree_->reader.Read(key, out) : FlatReader(flat_).Read(key, out);
+}
+Status ParsedPayload::Read(std::string_view key, std::vector<std::string>* out) const {
   return tree_ ? tree_->reader.Read(key, out) : FlatReader(flat_).Read(key, out);
 }
 

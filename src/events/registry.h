@@ -14,8 +14,9 @@
 //         std::make_tuple(Field("id", &OrgDeleted::id), Field("name", &OrgDeleted::name));
 //   };
 //
-// Field types: std::string, uint64_t, int64_t, bool, and std::optional of
-// those (absent in the payload when empty). A type whose schema changed gives
+// Field types: std::string, uint64_t, int64_t, bool, std::optional of those
+// (absent in the payload when empty), and std::vector<std::string> (a JSON
+// array of strings; lists of ids, capabilities). A type whose schema changed gives
 // kVersion > 1 and `static Status Upcast(uint32_t from, nlohmann::json* payload)`,
 // which turns a payload of version `from` into one of version from + 1.
 // Each aggregate's events.cc registers its types (RegisterOrgEvents), and
@@ -62,6 +63,7 @@ void WriteValue(std::string* out, const std::string& v);
 void WriteValue(std::string* out, uint64_t v);
 void WriteValue(std::string* out, int64_t v);
 void WriteValue(std::string* out, bool v);
+void WriteValue(std::string* out, const std::vector<std::string>& v);
 
 // A parsed payload, whichever parser read it.
 class PayloadReader {
@@ -72,6 +74,7 @@ class PayloadReader {
   virtual Status Read(std::string_view key, uint64_t* out) const = 0;
   virtual Status Read(std::string_view key, int64_t* out) const = 0;
   virtual Status Read(std::string_view key, bool* out) const = 0;
+  virtual Status Read(std::string_view key, std::vector<std::string>* out) const = 0;
 };
 
 using UpcastFn = Status (*)(uint32_t from, nlohmann::json* payload);
@@ -93,6 +96,7 @@ class ParsedPayload final : public PayloadReader {
   Status Read(std::string_view key, uint64_t* out) const override;
   Status Read(std::string_view key, int64_t* out) const override;
   Status Read(std::string_view key, bool* out) const override;
+  Status Read(std::string_view key, std::vector<std::string>* out) const override;
 
  private:
   struct Tree;

@@ -8,9 +8,66 @@ ReadViews::ReadViews(const ModelStore* models, const EventLog* log)
       orgs_(models->FindModel(ColumnFamilyName(OrgProjection::kName))),
       credentials_(models->FindModel(ColumnFamilyName(CredentialProjection::kName))),
       accounts_(models->FindModel(ColumnFamilyName(AccountProjection::kName))),
+      members_(models->FindModel(ColumnFamilyName(MemberProjection::kName))),
       orgs_now_(models->ReadModel(orgs_)),
       credentials_now_(models->ReadModel(credentials_)),
-      accounts_now_(models->ReadModel(accounts_)) {}
+      accounts_now_(models->ReadModel(accounts_)),
+      members_now_(models->ReadModel(members_)) {}
+
+Status ReadViews::FindOrgAccess(std::string_view org_ref, std::string_view account_id,
+                                OrgAccess* out) const {
+  Status found = OrgReader(*orgs_now_).Find(org_ref, &out->org);
+  if (found.IsNotFound()) {
+    return Status::NotFound("no org '" + std::string(org_ref) + "'", "unknown_org");
+  }
+  ORGD_RETURN_IF_ERROR(found);
+  out->member = out->listed = false;
+  if (account_id.empty()) return Status::OK();
+  MemberReader members(*members_now_);
+  Status listed = members.Find(out->org.id, account_id, &out->entry);
+  if (listed.IsNotFound()) return Status::OK();
+  ORGD_RETURN_IF_ERROR(listed);
+  out->listed = true;
+  if (!out->entry.member) return Status::OK();
+  ORGD_RETURN_IF_ERROR(members.FindRole(out->org.id, out->entry.role, &out->role));
+  out->member = true;
+  return Status::OK();
+}
+
+Status ReadViews::FindRole(uint64_t org_id, std::string_view name, RoleDef* out) const {
+  return MemberReader(*members_now_).FindRole(org_id, name, out);
+}
+Status ReadViews::ListCustomRoles(uint64_t org_id, std::vector<RoleDef>* out) const {
+  return MemberReader(*members_now_).CustomRoles(org_id, out);
+}
+Status ReadViews::FindDepartment(uint64_t org_id, std::string_view name,
+                                 DepartmentRecord* out) const {
+  return MemberReader(*members_now_).FindDepartment(org_id, name, out);
+}
+Status ReadViews::ListDepartments(uint64_t org_id, std::vector<DepartmentRecord>* out) const {
+  return MemberReader(*members_now_).Departments(org_id, out);
+}
+Status ReadViews::ListMembers(uint64_t org_id, const MemberReader::ListOptions& o,
+                              MemberReader::Page* out, uint64_t* total) const {
+  auto snapshot = models_->ReadModel(members_, /*snapshot=*/true);
+  MemberReader members(*snapshot);
+  ORGD_RETURN_IF_ERROR(members.List(org_id, o, out));
+  return members.EntryCount(org_id, total);
+}
+Status ReadViews::FindMember(uint64_t org_id, std::string_view account_id,
+                             MemberRecord* out) const {
+  return MemberReader(*members_now_).Find(org_id, account_id, out);
+}
+Status ReadViews::CountMembers(uint64_t org_id, uint64_t* n) const {
+  return MemberReader(*members_now_).MemberCount(org_id, n);
+}
+Status ReadViews::ListAccountOrgs(std::string_view account_id, uint64_t after_org, size_t limit,
+                                  MemberReader::OrgsPage* out, uint64_t* total) const {
+  auto snapshot = models_->ReadModel(members_, /*snapshot=*/true);
+  MemberReader members(*snapshot);
+  ORGD_RETURN_IF_ERROR(members.AccountOrgs(account_id, after_org, limit, out));
+  return members.OrgCount(account_id, total);
+}
 
 Status ReadViews::FindOrg(std::string_view id_or_name, OrgRecord* out) const {
   return OrgReader(*orgs_now_).Find(id_or_name, out);

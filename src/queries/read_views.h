@@ -17,6 +17,7 @@
 #include "common/status.h"
 #include "src/projections/accounts/account_projection.h"
 #include "src/projections/credentials/credential_projection.h"
+#include "src/projections/members/member_projection.h"
 #include "src/projections/orgs/org_projection.h"
 #include "storage/kv/model_store.h"
 #include "storage/log/event_log.h"
@@ -33,6 +34,16 @@ struct OrgPage {
   std::vector<std::string> orgs;  // native JSON, ascending id
   uint64_t total = 0;             // live orgs, read at the same moment as the page
   uint64_t next_after = 0;        // the cursor of the next page; 0 at the end
+};
+
+// A caller's place in an org, as the members model says.
+struct OrgAccess {
+  OrgRecord org;
+  bool member = false;  // listed as a member (not only as a collaborator)
+  MemberRecord entry;   // when listed at all
+  bool listed = false;
+  RoleDef role;         // when member
+  bool Can(CapabilitySet c) const { return member && c != 0 && (role.capabilities & c) == c; }
 };
 
 class ReadViews {
@@ -69,6 +80,25 @@ class ReadViews {
   // Every live account, in id order (the search index's cold start).
   Status ForEachAccount(const std::function<Status(const AccountRecord&)>& fn) const;
 
+  // The org and account_id's place in it (account_id empty: none).
+  // NotFound "unknown_org" when there is no such org.
+  Status FindOrgAccess(std::string_view org_ref, std::string_view account_id,
+                       OrgAccess* out) const;
+  // A role of the org (built-in or its own), the org's own roles, its departments.
+  Status FindRole(uint64_t org_id, std::string_view name, RoleDef* out) const;
+  Status ListCustomRoles(uint64_t org_id, std::vector<RoleDef>* out) const;
+  Status FindDepartment(uint64_t org_id, std::string_view name, DepartmentRecord* out) const;
+  Status ListDepartments(uint64_t org_id, std::vector<DepartmentRecord>* out) const;
+  // A page of the org's member list, with the number of entries from the
+  // same snapshot.
+  Status ListMembers(uint64_t org_id, const MemberReader::ListOptions& o, MemberReader::Page* out,
+                     uint64_t* total) const;
+  Status FindMember(uint64_t org_id, std::string_view account_id, MemberRecord* out) const;
+  Status CountMembers(uint64_t org_id, uint64_t* n) const;
+  // A page of the orgs an account is listed in, with their number.
+  Status ListAccountOrgs(std::string_view account_id, uint64_t after_org, size_t limit,
+                         MemberReader::OrgsPage* out, uint64_t* total) const;
+
   // The log's last position (0 when empty).
   uint64_t last_position() const { return log_->last_position(); }
 
@@ -78,11 +108,13 @@ class ReadViews {
   const ModelId orgs_;
   const ModelId credentials_;
   const ModelId accounts_;
+  const ModelId members_;
   // Readers of the committed state without a snapshot: stateless, so one of
   // each serves every thread (and a read allocates none).
   const std::unique_ptr<ModelReader> orgs_now_;
   const std::unique_ptr<ModelReader> credentials_now_;
   const std::unique_ptr<ModelReader> accounts_now_;
+  const std::unique_ptr<ModelReader> members_now_;
 };
 
 }  // namespace orgd

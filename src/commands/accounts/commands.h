@@ -72,6 +72,12 @@ Result<Decision> Decide(const StateView& s, const CommandMeta& m, const UpdateAc
 Result<Decision> Decide(const StateView& s, const CommandMeta& m, const DeleteAccount& c);
 Result<Decision> Decide(const StateView& s, const CommandMeta& m, const SetPassword& c);
 
+// The events that create c's account, appended to d, without asking who may:
+// for commands that decided that themselves (an org admin creating an
+// account in the org).
+Status DecideNewAccount(const StateView& s, const CommandMeta& m, const CreateAccount& c,
+                        Decision* d);
+
 // 1-39 characters of [A-Za-z0-9_.-], starting with a letter or digit.
 Status ValidateUsername(std::string_view username);
 // Names: at most 254 characters, one line.

@@ -100,6 +100,12 @@ Status RequireSiteAdmin(const CommandMeta& m, std::string_view what) {
 
 }  // namespace
 
+Status DecideNewAccount(const StateView& s, const CommandMeta& m, const CreateAccount& c,
+                        Decision* d) {
+  std::set<std::string> emails, usernames;
+  return DecideCreate(s, m, c, &emails, &usernames, d);
+}
+
 Result<Decision> Decide(const StateView& s, const CommandMeta& m, const CreateAccount& c) {
   ORGD_RETURN_IF_ERROR(RequireSiteAdmin(m, "create accounts"));
   if (m.if_match) {

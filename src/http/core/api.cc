@@ -6,6 +6,7 @@
 #include "src/commands/core/writer.h"
 #include "src/commands/credentials/commands.h"
 #include "src/http/core/errors.h"
+#include "src/queries/read_views.h"
 
 namespace orgd::http {
 
@@ -39,6 +40,15 @@ std::string RequestIdFor(const HttpRequest& req) {
 }
 
 }  // namespace
+
+Status Api::Holds(std::string_view org_ref, std::string_view account_id,
+                  std::string_view capability, bool* member, bool* holds) const {
+  OrgAccess access;
+  ORGD_RETURN_IF_ERROR(views_->FindOrgAccess(org_ref, account_id, &access));
+  *member = access.member;
+  *holds = access.Can(CapabilityBit(capability));
+  return Status::OK();
+}
 
 Api::Api(const ReadViews* views, Writer* writer, const CredentialCache* credentials,
          ApiOptions options)
@@ -103,7 +113,7 @@ void Api::Handle(HttpRequest req, Reply reply) {
   if (route_entry.info.policy.access != RoutePolicy::Access::kPublic) {
     Status s = auth_.Authenticate(call.req, call.surface->credentials, &call.principal);
     if (s.ok()) NoteCredentialUse(call.principal);
-    if (s.ok()) s = Authorize(call.principal, route_entry.info.policy, call.params);
+    if (s.ok()) s = Authorize(call.principal, route_entry.info.policy, call.params, *this);
     if (!s.ok()) return call.Fail(s);
   }
   route_entry.handler(std::move(call));

@@ -79,7 +79,7 @@ struct Call {
   void Fail(const Status& s) { reply(surface->error(s)); }
 };
 
-class Api {
+class Api : private MembershipLookup {
  public:
   using Reply = Call::Reply;
   using Handler = std::function<void(Call)>;
@@ -136,6 +136,10 @@ class Api {
     const Surface* surface;
     Handler handler;
   };
+
+  // Authorize's view of the members model.
+  Status Holds(std::string_view org_ref, std::string_view account_id, std::string_view capability,
+               bool* member, bool* holds) const override;
 
   // Records the use of an account's credential unless it was recorded within
   // credential_use_interval_ms (the event is sent without waiting for it).

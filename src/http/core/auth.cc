@@ -117,7 +117,7 @@ Status ParseBearerCredential(const HttpRequest& req, std::string* secret) {
 }
 
 Status Authorize(const Principal& who, const RoutePolicy& policy,
-                 const std::vector<std::string>& params) {
+                 const std::vector<std::string>& params, const MembershipLookup& memberships) {
   using Access = RoutePolicy::Access;
   switch (policy.access) {
     case Access::kPublic:
@@ -128,9 +128,17 @@ Status Authorize(const Principal& who, const RoutePolicy& policy,
       return Status::Forbidden("only site admins may do this");
     case Access::kOrgCapability: {
       if (who.site_admin) return Status::OK();
-      // No memberships yet: an org is invisible to everyone but site admins.
       const std::string org = policy.org_param < params.size() ? params[policy.org_param] : "";
-      return Status::NotFound("no org '" + org + "'");
+      bool member = false, holds = false;
+      Status s = who.account_id.empty()
+                     ? Status::OK()
+                     : memberships.Holds(org, who.account_id, policy.capability, &member, &holds);
+      if (!s.ok() && !s.IsNotFound()) return s;
+      if (!s.ok() || !member) return Status::NotFound("no org '" + org + "'", "unknown_org");
+      if (holds) return Status::OK();
+      return Status::Forbidden("your role in org '" + org + "' lacks the " +
+                                   std::string(policy.capability) + " capability",
+                               "missing_capability");
     }
   }
   return Status::Forbidden("unknown access rule");

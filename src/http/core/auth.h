@@ -79,8 +79,7 @@ struct RoutePolicy {
     kAnyCredential,  // any valid credential
     kSiteAdmin,      // a site admin
     kOrgCapability,  // a site admin, or a member of the org in path parameter
-                     // org_param holding the capability (memberships arrive
-                     // with the membership model)
+                     // org_param whose role holds the capability
   };
   Access access = Access::kSiteAdmin;
   std::string_view capability;  // kOrgCapability: "manage_org", ...
@@ -94,11 +93,22 @@ struct RoutePolicy {
   }
 };
 
+// What the members model says of a caller in an org, for Authorize.
+class MembershipLookup {
+ public:
+  virtual ~MembershipLookup() = default;
+  // NotFound when there is no such org; *member false when account_id is
+  // not a member of it; else *holds: whether its role has the capability.
+  virtual Status Holds(std::string_view org_ref, std::string_view account_id,
+                       std::string_view capability, bool* member, bool* holds) const = 0;
+};
+
 // The one answer to "may this principal call this route with these path
 // parameters": OK, Forbidden (403) for a missing right, NotFound (404) for an
-// org the caller may not know exists. REQUIRES: policy is not kPublic.
+// org the caller may not know exists (an outsider, or an account of another
+// org). REQUIRES: policy is not kPublic.
 Status Authorize(const Principal& who, const RoutePolicy& policy,
-                 const std::vector<std::string>& params);
+                 const std::vector<std::string>& params, const MembershipLookup& memberships);
 
 class Authenticator {
  public:

@@ -20,6 +20,7 @@ void RegisterNativeRoutes(Api& api, const NativeDeps& deps) {
   RegisterAccountRoutes(api, deps);
   RegisterSignInRoutes(api, deps);
   RegisterSystemRoutes(api);
+  RegisterMemberRoutes(api);
 }
 
 HttpResponse ResponseFor(const CommandOutcome& o) {

@@ -60,6 +60,8 @@ void RegisterAccountRoutes(Api& api, const NativeDeps& deps);
 // /api/v1/auth/login|logout, /auth/impersonate
 void RegisterSignInRoutes(Api& api, const NativeDeps& deps);
 void RegisterSystemRoutes(Api& api);  // /api/v1/ping, /api/v1/whoami
+// /api/v1/orgs/{org}/members|roles|departments, /api/v1/check, memberships:batch
+void RegisterMemberRoutes(Api& api);
 
 // An account as the native API shows it; the email only when with_email.
 std::string AccountJson(const AccountRecord& a, bool with_email);

@@ -2,6 +2,7 @@
 
 #include "src/projections/accounts/account_projection.h"
 #include "src/projections/credentials/credential_projection.h"
+#include "src/projections/members/member_projection.h"
 #include "src/projections/orgs/org_projection.h"
 #include "storage/keys.h"
 
@@ -16,6 +17,7 @@ std::vector<std::unique_ptr<Projection>> AllProjections() {
   v.push_back(std::make_unique<OrgProjection>());
   v.push_back(std::make_unique<CredentialProjection>());
   v.push_back(std::make_unique<AccountProjection>());
+  v.push_back(std::make_unique<MemberProjection>());
   return v;
 }
 
