@@ -215,38 +215,71 @@ TEST_F(RoutePolicyTest, EveryRouteIsOfTheNativeSurface) {
 Principal Admin() { return Principal{"admin-key", "", true, "api_key", ""}; }
 Principal Member() { return Principal{"member-key", "acc-1", false, "api_key", ""}; }
 
+// An in-memory members model: org "acme" where acc-1 holds manage_members
+// only. Authorize is a pure function of it.
+class FixedMemberships final : public MembershipLookup {
+ public:
+  Status Holds(std::string_view org, std::string_view account, std::string_view capability,
+               bool* member, bool* holds) const override {
+    if (org != "acme") return Status::NotFound("no org");
+    *member = account == "acc-1";
+    *holds = *member && capability == "manage_members";
+    return Status::OK();
+  }
+};
+const FixedMemberships kMemberships;
+
 TEST(AuthorizeTest, AnyCredentialAdmitsEveryPrincipal) {
   const RoutePolicy policy = RoutePolicy::AnyCredential();
-  EXPECT_OK(Authorize(Admin(), policy, {}));
-  EXPECT_OK(Authorize(Member(), policy, {}));
-  EXPECT_OK(Authorize(Principal{}, policy, {"x"}));
+  EXPECT_OK(Authorize(Admin(), policy, {}, kMemberships));
+  EXPECT_OK(Authorize(Member(), policy, {}, kMemberships));
+  EXPECT_OK(Authorize(Principal{}, policy, {"x"}, kMemberships));
 }
 
 TEST(AuthorizeTest, SiteAdminAdmitsOnlySiteAdmins) {
   const RoutePolicy policy = RoutePolicy::SiteAdmin();
-  EXPECT_OK(Authorize(Admin(), policy, {}));
-  Status s = Authorize(Member(), policy, {});
+  EXPECT_OK(Authorize(Admin(), policy, {}, kMemberships));
+  Status s = Authorize(Member(), policy, {}, kMemberships);
   EXPECT_TRUE(s.IsForbidden()) << s.ToString();
-  EXPECT_TRUE(Authorize(Principal{}, policy, {}).IsForbidden());
+  EXPECT_TRUE(Authorize(Principal{}, policy, {}, kMemberships).IsForbidden());
 }
 
-TEST(AuthorizeTest, AnOrgCapabilityAdmitsSiteAdminsAndHidesTheOrgFromEveryoneElse) {
-  const RoutePolicy policy = RoutePolicy::OrgCapability("manage_org");
-  EXPECT_OK(Authorize(Admin(), policy, {"acme"}));
-  Status s = Authorize(Member(), policy, {"acme"});
+TEST(AuthorizeTest, AnOrgCapabilityAdmitsSiteAdminsAndMembersHoldingIt) {
+  EXPECT_OK(Authorize(Admin(), RoutePolicy::OrgCapability("manage_org"), {"acme"}, kMemberships));
+  EXPECT_OK(
+      Authorize(Member(), RoutePolicy::OrgCapability("manage_members"), {"acme"}, kMemberships));
+}
+
+TEST(AuthorizeTest, AMemberLackingTheCapabilityIsForbidden) {
+  Status s = Authorize(Member(), RoutePolicy::OrgCapability("manage_org"), {"acme"}, kMemberships);
+  EXPECT_TRUE(s.IsForbidden()) << s.ToString();
+  EXPECT_EQ(s.reason(), "missing_capability");
+  EXPECT_NE(s.message().find("manage_org"), std::string::npos) << s.message();
+}
+
+TEST(AuthorizeTest, AnOrgIsHiddenFromOutsidersAndSiteKeysOfNoAccount) {
+  const RoutePolicy policy = RoutePolicy::OrgCapability("manage_members");
+  Principal outsider{"other-key", "acc-2", false, "api_key", ""};
+  Status s = Authorize(outsider, policy, {"acme"}, kMemberships);
   EXPECT_TRUE(s.IsNotFound()) << s.ToString();  // not Forbidden: the org's existence stays hidden
   EXPECT_NE(s.message().find("acme"), std::string::npos) << s.message();
-  EXPECT_TRUE(Authorize(Principal{}, policy, {"acme"}).IsNotFound());
+  EXPECT_TRUE(Authorize(Principal{}, policy, {"acme"}, kMemberships).IsNotFound());
+  // An org that does not exist looks the same as one the caller may not see.
+  Status missing = Authorize(Member(), policy, {"nope"}, kMemberships);
+  EXPECT_TRUE(missing.IsNotFound()) << missing.ToString();
+  EXPECT_EQ(missing.reason(), s.reason());
 }
 
 TEST(AuthorizeTest, AnOrgCapabilityNamesTheOrgOfItsPathParameter) {
   const RoutePolicy policy = RoutePolicy::OrgCapability("manage_members", 1);
-  Status s = Authorize(Member(), policy, {"alice", "acme"});
+  EXPECT_OK(Authorize(Member(), policy, {"alice", "acme"}, kMemberships));
+  Status s = Authorize(Member(), policy, {"acme", "nope"}, kMemberships);
   EXPECT_TRUE(s.IsNotFound()) << s.ToString();
-  EXPECT_NE(s.message().find("'acme'"), std::string::npos) << s.message();
-  EXPECT_OK(Authorize(Admin(), policy, {"alice", "acme"}));
+  EXPECT_NE(s.message().find("'nope'"), std::string::npos) << s.message();
+  EXPECT_OK(Authorize(Admin(), policy, {"alice", "acme"}, kMemberships));
   // A parameter index beyond the path's parameters still refuses.
-  EXPECT_TRUE(Authorize(Member(), RoutePolicy::OrgCapability("x", 5), {"acme"}).IsNotFound());
+  EXPECT_TRUE(
+      Authorize(Member(), RoutePolicy::OrgCapability("x", 5), {"acme"}, kMemberships).IsNotFound());
 }
 
 TEST(AuthorizeTest, PolicyFactoriesSayWhatTheyAre) {
