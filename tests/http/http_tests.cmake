@@ -33,3 +33,18 @@ orgd_test(NAME http_signin_test
 orgd_test(NAME http_user_search_test
   SOURCES http/user_search_test.cc
   LIBS orgd_http orgd_http_test_server)
+# Issue 15 over real HTTP: org plans, quotas, usage, subscription, metadata,
+# and what an org's deletion takes with it.
+orgd_test(NAME http_org_attributes_test
+  SOURCES http/org_attributes_test.cc
+  LIBS orgd_http orgd_http_test_server)
+
+# Issue 15 over real HTTP: members, roles, departments, permission checks.
+orgd_test(NAME http_members_test
+  SOURCES http/members_test.cc
+  LIBS orgd_http orgd_http_test_server)
+
+# Issue 15 over real HTTP: org and direct messages, notifications, inboxes.
+orgd_test(NAME http_messages_test
+  SOURCES http/messages_test.cc
+  LIBS orgd_http orgd_http_test_server)

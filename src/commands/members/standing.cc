@@ -67,6 +67,35 @@ Status FindAccount(const StateView& s, std::string_view ref, AccountRecord* out)
   return found;
 }
 
+Status CheckHomeOrgAdmin(const StateView& s, const CommandMeta& m, std::string_view account_id,
+                         AccountRecord* out) {
+  const Status hidden =
+      Status::NotFound("no account '" + std::string(account_id) + "'", "unknown_account");
+  Status found = AccountReader(s.model(AccountProjection::kName)).FindById(account_id, out);
+  if (found.IsNotFound() || (found.ok() && out->home_org_id == 0)) return hidden;
+  ORGD_RETURN_IF_ERROR(found);
+  Standing who;
+  Status standing = LoadStanding(s, m, std::to_string(out->home_org_id), &who);
+  if (standing.IsNotFound()) return hidden;
+  ORGD_RETURN_IF_ERROR(standing);
+  if (!who.Can("manage_members")) return hidden;
+  if (out->site_admin) {
+    return Status::Forbidden("account " + out->id + " is a site admin", "rank_too_high");
+  }
+  MemberRecord target;
+  Status listed =
+      MemberReader(s.model(MemberProjection::kName)).Find(who.org.id, out->id, &target);
+  if (listed.ok() && target.member) {
+    RoleDef held;
+    ORGD_RETURN_IF_ERROR(
+        MemberReader(s.model(MemberProjection::kName)).FindRole(who.org.id, target.role, &held));
+    ORGD_RETURN_IF_ERROR(CheckTarget(who, held, "account " + out->id));
+  } else if (!listed.ok() && !listed.IsNotFound()) {
+    return listed;
+  }
+  return Status::OK();
+}
+
 CommandResult MemberResult(CommandResult::Kind kind, uint64_t org_id, std::string_view account) {
   return CommandResult{kind,
                        std::string(MemberProjection::kMemberEntity),

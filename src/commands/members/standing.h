@@ -50,6 +50,13 @@ Status CheckTarget(const Standing& who, const RoleDef& target_role, std::string_
 // The account ref names (id or email). NotFound "unknown_account".
 Status FindAccount(const StateView& s, std::string_view ref, AccountRecord* out);
 
+// Whether the caller may act for account_id as its home org's admin
+// (temporary access tokens): manage_members in the account's home org, and
+// the account neither a site admin nor ranked above the caller there.
+// NotFound "unknown_account" for an account the caller may not see.
+Status CheckHomeOrgAdmin(const StateView& s, const CommandMeta& m, std::string_view account_id,
+                         AccountRecord* out);
+
 // A membership's result for the writer (entity "member", id "<org>/<account>").
 CommandResult MemberResult(CommandResult::Kind kind, uint64_t org_id, std::string_view account);
 

@@ -14,6 +14,7 @@
 #include "common/time_util.h"
 #include "src/commands/accounts/commands.h"
 #include "src/commands/credentials/commands.h"
+#include "src/commands/members/commands.h"
 #include "src/http/core/errors.h"
 #include "src/http/core/work_pool.h"
 #include "src/http/native/native.h"
@@ -167,9 +168,22 @@ Status RequireAccountWide(const Call& call) {
 
 // The account ref names, as far as the caller may know of it (self or a site
 // admin); NotFound otherwise.
+// Whether the caller administers the members of a's home org.
+bool IsHomeOrgAdmin(const Api& api, const Call& call, const AccountRecord& a) {
+  if (a.home_org_id == 0 || call.principal.account_id.empty()) return false;
+  OrgAccess access;
+  return api.views()
+             .FindOrgAccess(std::to_string(a.home_org_id), call.principal.account_id, &access)
+             .ok() &&
+         access.Can(CapabilityBit("manage_members"));
+}
+
+// The account as far as the caller may see it: a site admin sees every
+// account, an account itself, an admin of its home org its org's accounts.
 Status VisibleAccount(const Api& api, const Call& call, const std::string& ref, AccountRecord* a) {
   Status s = api.views().FindAccount(ref, a);
-  if (s.ok() && !call.principal.site_admin && a->id != call.principal.account_id) {
+  if (s.ok() && !call.principal.site_admin && a->id != call.principal.account_id &&
+      !IsHomeOrgAdmin(api, call, *a)) {
     s = Status::NotFound("");
   }
   if (s.IsNotFound()) return Status::NotFound("no account '" + ref + "'", "unknown_account");
@@ -190,6 +204,38 @@ void CreateRoute(Api& api, const NativeDeps& deps, Call call) {
   HashThen(deps, std::move(call), {password},
            [&api, c](Call call, std::vector<std::string> hashes) mutable {
              c.password_hash = std::move(hashes[0]);
+             api.SubmitCommand(std::move(call), Command{{}, std::move(c)}, AccountResponse);
+           });
+}
+
+// POST /api/v1/orgs/{org}/accounts: an org admin creates an account whose
+// home org is the org, as a member with the given role (default "member").
+void CreateOrgAccountRoute(Api& api, const NativeDeps& deps, Call call) {
+  json j;
+  CreateOrgAccount c;
+  c.org = call.params[0];
+  std::string password;
+  Status s = ParseObject(call.req.body, &j);
+  if (s.ok() && j.contains("role")) {
+    if (!j["role"].is_string()) s = BadField("role", "a string");
+    if (s.ok()) c.role = j["role"].get<std::string>();
+    j.erase("role");
+  }
+  if (s.ok() && j.contains("home_org")) {
+    s = Status::InvalidArgument("an org account's home org is the org itself", "bad_field");
+  }
+  if (s.ok() && j.contains("site_admin")) {
+    s = Status::Forbidden("only site admins make site admins", "bad_field");
+  }
+  if (s.ok()) s = DecodeNewAccount(j, &c.account, &password);
+  if (s.ok()) s = Validate(c);
+  if (!s.ok()) return call.Fail(s);
+  if (password.empty()) {
+    return api.SubmitCommand(std::move(call), Command{{}, std::move(c)}, AccountResponse);
+  }
+  HashThen(deps, std::move(call), {password},
+           [&api, c](Call call, std::vector<std::string> hashes) mutable {
+             c.account.password_hash = std::move(hashes[0]);
              api.SubmitCommand(std::move(call), Command{{}, std::move(c)}, AccountResponse);
            });
 }
@@ -544,6 +590,8 @@ void RegisterAccountRoutes(Api& api, const NativeDeps& deps) {
   const NativeDeps* d = &deps;
   api.Add(native, "POST", "/api/v1/accounts", RoutePolicy::SiteAdmin(),
           [&api, d](Call c) { CreateRoute(api, *d, std::move(c)); });
+  api.Add(native, "POST", "/api/v1/orgs/{org}/accounts", RoutePolicy::OrgCapability("manage_members"),
+          [&api, d](Call c) { CreateOrgAccountRoute(api, *d, std::move(c)); });
   api.Add(native, "POST", "/api/v1/accounts:batch", RoutePolicy::SiteAdmin(),
           [&api, d](Call c) { BatchRoute(api, *d, std::move(c)); });
   api.Add(native, "GET", "/api/v1/accounts", RoutePolicy::AnyCredential(),
@@ -562,7 +610,8 @@ void RegisterAccountRoutes(Api& api, const NativeDeps& deps) {
           [&api](Call c) { IssueKeyRoute(api, std::move(c)); });
   api.Add(native, "GET", "/api/v1/accounts/{account}/keys", RoutePolicy::AnyCredential(),
           [&api](Call c) { ListKeysRoute(api, std::move(c)); });
-  api.Add(native, "POST", "/api/v1/accounts/{account}/access-tokens", RoutePolicy::SiteAdmin(),
+  // A site admin, or an admin of the account's home org (the decision says).
+  api.Add(native, "POST", "/api/v1/accounts/{account}/access-tokens", RoutePolicy::AnyCredential(),
           [&api, d](Call c) { IssueAccessTokenRoute(api, *d, std::move(c)); });
   api.Add(native, "DELETE", "/api/v1/access-tokens/{token}", RoutePolicy::AnyCredential(),
           [&api](Call c) { RevokeAccessTokenRoute(api, std::move(c)); });
