@@ -18,6 +18,7 @@
 #include "common/sha256.h"
 #include "src/commands/accounts/commands.h"
 #include "src/commands/credentials/commands.h"
+#include "src/commands/members/commands.h"
 #include "src/projections/orgs/org_projection.h"
 #include "tests/test_util.h"
 
@@ -40,12 +41,12 @@ class CommandMix {
     ++serial_;
     const uint32_t r = Pick(100);
     if (r < 20) return Create();
-    if (r < 37) return Update();
+    if (r < 37) return Pick(3) ? Update() : OrgAttributeCommand();
     if (r < 45) return Delete();
     if (r < 51) return IssueKey();
     if (r < 58) return Failing();
     if (r < 65) return Retry();
-    return AccountCommand();
+    return Pick(3) ? AccountCommand() : MemberCommand();
   }
 
  private:
@@ -83,6 +84,37 @@ class CommandMix {
     return Command{std::move(m), std::move(u)};
   }
 
+  // Issue 15's org attributes: quotas, plan, subscription, auto-join,
+  // usage and metadata (a small pool of keys, so they are replaced and removed).
+  Command OrgAttributeCommand() {
+    CommandMeta m = AdminMeta();
+    if (Pick(8) == 0) m.if_match = Pick(4) + 1;
+    const std::string key = "k" + std::to_string(Pick(6));
+    switch (Pick(4)) {
+      case 0: {
+        UpdateOrg u;
+        u.org = Ref();
+        u.storage_quota = Pick(3) ? Pick(5000) : 0;
+        if (Pick(2)) u.max_members = Pick(3) ? Pick(50) : 0;
+        if (Pick(3) == 0) u.role = Pick(2) ? "guest" : "default";
+        if (Pick(3) == 0) u.auto_join = Pick(2) == 0;
+        if (Pick(3) == 0) u.auto_join_role = Pick(2) ? "member" : "viewer";
+        if (Pick(3) == 0) u.subscription = Pick(5) == 0 ? "active" : "cancelled";
+        return Command{std::move(m), std::move(u)};
+      }
+      case 1: {
+        SetOrgUsage u{Ref(), Pick(1000), {}, {}};
+        if (Pick(2)) u.storage = Pick(100000);
+        if (Pick(2)) u.assets_mb = Pick(100);
+        return Command{std::move(m), std::move(u)};
+      }
+      case 2:
+        return Command{std::move(m), SetOrgMetadata{Ref(), key, "v" + std::to_string(serial_)}};
+      default:
+        return Command{std::move(m), RemoveOrgMetadata{Ref(), key}};
+    }
+  }
+
   Command Delete() {
     CommandMeta m = AdminMeta();
     if (Pick(10) == 0) m.if_match = Pick(3) + 1;
@@ -95,6 +127,10 @@ class CommandMix {
     k.key_sha256 = ToHex(Sha256Of(std::to_string(Pick(300))));  // repeats: key_exists
     k.site_admin = Pick(2) == 0;
     k.label = "label " + std::to_string(serial_);
+    if (Pick(5) == 0) {  // an org's key, gone with its org
+      k.site_admin = false;
+      k.org = Ref();
+    }
     return Command{AdminMeta(), std::move(k)};
   }
 
@@ -201,6 +237,88 @@ class CommandMix {
     return Command{system, RecordCredentialUse{CredentialId(), 1'700'000'000'000 + serial_}};
   }
 
+  // Memberships, roles and departments over the pools of orgs and accounts,
+  // by site admins and by members (whose rights and ranks then decide).
+  Command MemberCommand() {
+    if (member_accounts_.size() < 5 || Pick(12) == 0) {  // an account that surely is created
+      CreateAccount c;
+      c.account_id = NewUuid();
+      c.email = "member" + std::to_string(serial_) + "@x.example";
+      c.first_name = "M";
+      member_accounts_.push_back(c.account_id);
+      account_ids_.push_back(c.account_id);  // so the account mix deletes some of them
+      return Command{AdminMeta(), std::move(c)};
+    }
+    // An (org, account) pair the mix added lately, or a new one.
+    auto pair = [&]() -> std::pair<std::string, std::string> {
+      if (pairs_.empty() || Pick(3) == 0) {
+        pairs_.emplace_back(Name(), member_accounts_[member_accounts_.size() - 1 -
+                                                     Pick(std::min<uint32_t>(
+                                                         40, member_accounts_.size()))]);
+        return pairs_.back();
+      }
+      return pairs_[pairs_.size() - 1 - Pick(std::min<uint32_t>(60, pairs_.size()))];
+    };
+    auto [org, account] = pair();
+    CommandMeta m = AdminMeta();
+    if (Pick(3) == 0) {  // a member of the org acts, if it still is one
+      auto [as_org, as_account] = pair();
+      m = AdminMeta("key:member-" + as_account.substr(30));
+      m.site_admin = false;
+      m.account_id = as_account;
+      org = as_org;
+    }
+    static const char* const kRoles[] = {"owner",   "admin",    "supervisor", "editor",
+                                         "teacher", "reporter", "member",     "viewer",
+                                         "grader",  "helper",   "nosuch"};
+    auto role = [&] { return std::string(kRoles[Pick(11)]); };
+    auto dept = [&] { return "Dept " + std::to_string(Pick(4)); };
+    const uint32_t r = Pick(100);
+    if (r < 45) {
+      PutMember p;
+      p.org = org;
+      p.account = account;
+      if (Pick(3)) p.role = role();
+      if (Pick(4) == 0) p.department = Pick(3) ? dept() : "";
+      if (Pick(4) == 0) p.content_permission = Pick(2) ? "modify" : "view";
+      p.notify = Pick(5) == 0;
+      return Command{m, std::move(p)};
+    }
+    if (r < 68) return Command{m, RemoveMember{org, account}};
+    if (r < 74) {
+      BatchMemberships b;
+      b.orgs.push_back(org);
+      for (uint32_t i = Pick(2); i > 0; --i) b.orgs.push_back(Name());
+      b.users.push_back(account);
+      for (uint32_t i = Pick(3); i > 0; --i) b.users.push_back(pair().second);
+      if (Pick(2)) b.role = role();
+      return Command{m, std::move(b)};
+    }
+    if (r < 79) {
+      DefineRole d{org, Pick(2) ? "grader" : "helper",
+                   {"view_org", Pick(2) ? "manage_members" : "view_members"}, Pick(600) + 1};
+      return Command{m, std::move(d)};
+    }
+    if (r < 82) return Command{m, RemoveRole{org, Pick(2) ? "grader" : "helper"}};
+    if (r < 88) {
+      return Command{m, CreateDepartment{org, dept(), Pick(2) ? role() : "", Pick(2) ? "view" : "",
+                                         ""}};
+    }
+    if (r < 91) {
+      UpdateDepartment u;
+      u.org = org;
+      u.name = dept();
+      u.default_role = Pick(2) ? role() : "";
+      return Command{m, std::move(u)};
+    }
+    if (r < 95) return Command{m, DeleteDepartment{org, dept()}};
+    CreateOrgAccount c;
+    c.org = org;
+    c.account = NewAccount();
+    c.role = role();
+    return Command{m, std::move(c)};
+  }
+
   // The same request again (a replay), or its key with another request.
   Command Retry() {
     if (keyed_.empty()) return Create();
@@ -213,6 +331,8 @@ class CommandMix {
   int serial_ = 0;
   std::vector<std::string> account_ids_;
   std::vector<std::string> credential_ids_;
+  std::vector<std::pair<std::string, std::string>> pairs_;  // (org, account)
+  std::vector<std::string> member_accounts_;
   std::vector<Command> keyed_;
 };
 
@@ -307,7 +427,7 @@ class ProjectionTest : public ::testing::Test {
 
 TEST_F(ProjectionTest, RebuildAfterRandomMixEqualsLiveModels) {
   CommandMix mix(20240611);
-  auto tally = RunMix(mix, 5000);
+  auto tally = RunMix(mix, 8000);
   // The mix really exercised successes and each kind of failure.
   EXPECT_GT(tally["ok"], 800);
   EXPECT_GT(tally["replayed"], 10);
@@ -328,6 +448,12 @@ TEST_F(ProjectionTest, RebuildAfterRandomMixEqualsLiveModels) {
     ++types[e.type];
   }
   EXPECT_GT(types["OrgCreated"], 2 * CommandMix::kNames);  // names were freed and reused
+  EXPECT_GT(types["MemberAdded"], 100);
+  EXPECT_GT(types["MemberUpdated"], 8);
+  EXPECT_GT(types["MemberRemoved"], 5);
+  EXPECT_GT(types["RoleDefined"], 10);
+  EXPECT_GT(types["DepartmentCreated"], 10);
+  EXPECT_GT(tally["forbidden(missing_capability)"] + tally["forbidden(rank_too_high)"], 10);
   EXPECT_GT(types["OrgDeleted"], CommandMix::kNames);
   EXPECT_GT(types["OrgUpdated"], 100);
   EXPECT_GT(types["ApiKeyIssued"], 100);
@@ -339,6 +465,9 @@ TEST_F(ProjectionTest, RebuildAfterRandomMixEqualsLiveModels) {
   EXPECT_GT(types["SessionStarted"], 15);
   EXPECT_GT(types["AccessTokenIssued"], 20);
   EXPECT_GT(types["CredentialUsed"], 5);
+  EXPECT_GT(types["OrgUsageSet"], 20);
+  EXPECT_GT(types["OrgMetadataSet"], 20);
+  EXPECT_GT(types["OrgMetadataRemoved"], 5);
 
   path_.StopWriter();
   EXPECT_EQ(RebuildAndCompareAll(4096), "");
