@@ -1,5 +1,5 @@
-// Crash test: a real orgd process under concurrent writes (orgs and
-// accounts) is killed with SIGKILL at random moments, over several rounds on
+// Crash test: a real orgd process under concurrent writes (orgs, accounts
+// and memberships) is killed with SIGKILL at random moments, over several rounds on
 // the same data directory.
 // After each kill the store must hold every write that got a 2xx, with
 // gap-free positions, an intact hash chain and read models equal to a rebuild.
@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "src/projections/core/rebuild.h"
+#include "src/projections/members/member_projection.h"
 #include "storage/log_verify.h"
 #include "tests/process_util.h"
 #include "tests/test_util.h"
@@ -36,12 +37,25 @@ class CrashTest : public ::testing::Test {
   void Client(uint16_t port, int round, int id, const std::atomic<bool>& stop) {
     HttpClient c(port, kAdminKey);
     std::vector<uint64_t> mine;
+    std::vector<std::string> my_accounts;
     std::mt19937 rng(static_cast<unsigned>(round * 100 + id));
     for (int n = 0; !stop.load() && c.open(); ++n) {
       const std::string tag = "r" + std::to_string(round) + "-c" + std::to_string(id) + "-" + std::to_string(n);
       std::string body;
       std::vector<Ack> acks;
-      const unsigned pick = rng() % 6;
+      const unsigned pick = rng() % 8;
+      if (pick >= 6 && !mine.empty() && !my_accounts.empty()) {  // a membership upsert
+        const uint64_t org = mine[rng() % mine.size()];
+        const std::string& account = my_accounts[rng() % my_accounts.size()];
+        static const char* const kRoles[] = {"member", "editor", "viewer", "admin"};
+        const int status =
+            c.Exchange("PUT", "/api/v1/orgs/" + std::to_string(org) + "/members/" + account,
+                       std::string(R"({"role":")") + kRoles[rng() % 4] + "\"}", &body);
+        if (status != 200 && status != 201) continue;
+        std::lock_guard<std::mutex> lock(mu_);
+        member_acks_.emplace_back(org, account);
+        continue;
+      }
       if (pick >= 4) {
         const bool batch = pick == 5;
         std::string accounts;
@@ -56,6 +70,7 @@ class CrashTest : public ::testing::Test {
         auto j = nlohmann::json::parse(body);
         for (const auto& a : batch ? j.at("accounts") : nlohmann::json::array({j})) {
           acks.push_back({"account-" + a.at("id").get<std::string>(), 1});
+          my_accounts.push_back(a.at("id").get<std::string>());
         }
       } else {
         int status;
@@ -91,6 +106,15 @@ class CrashTest : public ::testing::Test {
       ASSERT_OK(store->StreamVersion(a.stream, &version));
       ASSERT_GE(version, a.version) << "acknowledged write lost: " << a.stream;
     }
+    // Every acknowledged membership is in the members model.
+    EXPECT_FALSE(member_acks_.empty()) << "the clients made no membership";
+    auto members = store->ReadModel(store->FindModel(ColumnFamilyName(MemberProjection::kName)));
+    ASSERT_NE(members, nullptr);
+    for (const auto& [org, account] : member_acks_) {
+      MemberRecord m;
+      EXPECT_OK(MemberReader(*members).Find(org, account, &m))
+          << "acknowledged membership lost: " << org << "/" << account;
+    }
     for (const auto& p : AllProjections()) {
       std::string scratch = "scratch." + std::string(p->name());
       ASSERT_OK(RebuildInto(store.get(), *p, scratch));
@@ -106,6 +130,7 @@ class CrashTest : public ::testing::Test {
   const std::string data_ = dir_.Sub("data");
   std::mutex mu_;
   std::vector<Ack> acks_;
+  std::vector<std::pair<uint64_t, std::string>> member_acks_;
 };
 
 TEST_F(CrashTest, AcknowledgedWritesSurviveSigkillAcrossRounds) {
