@@ -186,26 +186,55 @@ std::string TextOr(const json& j, const char* key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// The entry from its stored JSON: FlatJson's allocation-free path for the
+// entries EncodeEntry writes, nlohmann for the rest (escaped text).
 Status DecodeEntry(uint64_t org, std::string_view v, MemberRecord* m) {
   if (v.size() < 2 || HeadLength(v) + 2 > v.size()) {
     return Status::Corruption("members model: short entry");
   }
-  json j = json::parse(v.substr(2), nullptr, false);
-  if (!j.is_object()) return Status::Corruption("members model: bad entry");
+  const std::string_view text = v.substr(2);
   m->org_id = org;
-  m->account_id = TextOr(j, "account_id");
-  m->first_name = TextOr(j, "first_name");
-  m->last_name = TextOr(j, "last_name");
-  m->role = TextOr(j, "role");
-  m->content_permission = TextOr(j, "content_permission");
-  m->members_permission = TextOr(j, "members_permission");
-  m->department = TextOr(j, "department");
-  m->email = TextOr(j, "email");
-  m->added_by = TextOr(j, "added_by");
+  FlatJson flat;
+  if (flat.Parse(text)) {
+    auto str = [&](std::string_view key, std::string* out) {
+      const FlatJson::Value* f = flat.Find(key);
+      if (f && f->kind == FlatJson::Value::Kind::kString) {
+        out->assign(f->text);
+      } else {
+        out->clear();
+      }
+    };
+    str("account_id", &m->account_id);
+    str("first_name", &m->first_name);
+    str("last_name", &m->last_name);
+    str("role", &m->role);
+    str("content_permission", &m->content_permission);
+    str("members_permission", &m->members_permission);
+    str("department", &m->department);
+    str("email", &m->email);
+    str("added_by", &m->added_by);
+    const FlatJson::Value* home = flat.Find("home_org_id");
+    m->home_org_id = home && home->kind == FlatJson::Value::Kind::kUnsigned ? home->number : 0;
+    std::string added;
+    str("added_at", &added);
+    if (!ParseIsoMs(added, &m->added_ms)) m->added_ms = 0;
+  } else {
+    json j = json::parse(text, nullptr, false);
+    if (!j.is_object()) return Status::Corruption("members model: bad entry");
+    m->account_id = TextOr(j, "account_id");
+    m->first_name = TextOr(j, "first_name");
+    m->last_name = TextOr(j, "last_name");
+    m->role = TextOr(j, "role");
+    m->content_permission = TextOr(j, "content_permission");
+    m->members_permission = TextOr(j, "members_permission");
+    m->department = TextOr(j, "department");
+    m->email = TextOr(j, "email");
+    m->added_by = TextOr(j, "added_by");
+    auto home = j.find("home_org_id");
+    m->home_org_id = home != j.end() && home->is_number_unsigned() ? home->get<uint64_t>() : 0;
+    if (!ParseIsoMs(TextOr(j, "added_at"), &m->added_ms)) m->added_ms = 0;
+  }
   m->member = m->role != kExternalRole;
-  auto home = j.find("home_org_id");
-  m->home_org_id = home != j.end() && home->is_number_unsigned() ? home->get<uint64_t>() : 0;
-  if (!ParseIsoMs(TextOr(j, "added_at"), &m->added_ms)) m->added_ms = 0;
   return Status::OK();
 }
 
@@ -638,7 +667,7 @@ Status MemberReader::Find(uint64_t org_id, std::string_view account_id, MemberRe
   bool found;
   ORGD_RETURN_IF_ERROR(LoadEntry(r_, org_id, account_id, out, &found));
   if (!found) return Status::NotFound("not a member", "not_a_member");
-  return OrgNameOf(r_, account_id, org_id, &out->org_name);
+  return Status::OK();
 }
 
 namespace {

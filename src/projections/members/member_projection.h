@@ -88,8 +88,8 @@ class MemberReader {
  public:
   explicit MemberReader(const ModelReader& r) : r_(r) {}
 
-  // The entry of account in org; NotFound when it has none (an external
-  // collaborator has one, with member false).
+  // The entry of account in org (org_name left empty); NotFound when it has
+  // none (an external collaborator has one, with member false).
   Status Find(uint64_t org_id, std::string_view account_id, MemberRecord* out) const;
   // A role by name: built-in, else the org's own. NotFound "unknown_role".
   Status FindRole(uint64_t org_id, std::string_view name, RoleDef* out) const;
