@@ -376,5 +376,39 @@ TEST_F(MembersTest, AnOrgAdminCreatesHomeAccountsAndIssuesTheirTokens) {
                       403, "rank_too_high"));
 }
 
+TEST_F(MembersTest, NewAccountsOfAVerifiedDomainAutoJoinAnOrgThatOptedIn) {
+  ASSERT_TRUE(HasStatus(client_->AsAdmin("PATCH", "/api/v1/orgs/acme",
+                                         R"({"auto_join":true,"auto_join_role":"viewer"})"),
+                        200));
+  for (const char* domain : {"school.edu", "*.uni.edu"}) {
+    ASSERT_TRUE(HasStatus(client_->AsAdmin("POST", "/api/v1/orgs/acme/domains",
+                                           json{{"domain", domain}}.dump()),
+                          201));
+    ASSERT_TRUE(HasStatus(client_->AsAdmin("POST", std::string("/api/v1/orgs/acme/domains/") +
+                                                       domain + ":verify"),
+                          200));
+  }
+  // beta claims a domain too, verified, but did not opt in.
+  ASSERT_TRUE(HasStatus(client_->AsAdmin("POST", "/api/v1/orgs/beta/domains",
+                                         R"({"domain":"beta.org"})"),
+                        201));
+  ASSERT_TRUE(HasStatus(client_->AsAdmin("POST", "/api/v1/orgs/beta/domains/beta.org:verify"), 200));
+  const std::string pupil = client_->CreateAccount("pupil@School.edu");
+  const std::string prof = client_->CreateAccount("prof@cs.uni.edu");
+  const std::string other = client_->CreateAccount("x@beta.org");
+  const std::string none = client_->CreateAccount("y@elsewhere.com");
+  auto entry = Get("/api/v1/orgs/acme/members/" + pupil);
+  ASSERT_TRUE(HasStatus(entry, 200));
+  EXPECT_EQ(BodyOf(entry)["role"], "viewer");
+  EXPECT_TRUE(HasStatus(Get("/api/v1/orgs/acme/members/" + prof), 200)) << "a wildcard domain";
+  EXPECT_EQ(BodyOf(Get("/api/v1/accounts/" + other + "/orgs"))["total"], 0);
+  EXPECT_EQ(BodyOf(Get("/api/v1/accounts/" + none + "/orgs"))["total"], 0);
+  // A full org lets the account be made, without the membership.
+  ASSERT_TRUE(HasStatus(client_->AsAdmin("PATCH", "/api/v1/orgs/acme", R"({"max_members":2})"), 200));
+  const std::string late = client_->CreateAccount("late@school.edu");
+  EXPECT_FALSE(late.empty());
+  EXPECT_TRUE(IsError(Get("/api/v1/orgs/acme/members/" + late), 404, "not_a_member"));
+}
+
 }  // namespace
 }  // namespace orgd::test

@@ -7,7 +7,10 @@
 #include "common/email.h"
 #include "src/commands/accounts/commands.h"
 #include "src/events/account_events.h"
+#include "src/events/member_events.h"
 #include "src/projections/accounts/account_projection.h"
+#include "src/projections/domains/domain_projection.h"
+#include "src/projections/members/member_projection.h"
 #include "src/projections/orgs/org_projection.h"
 
 namespace orgd {
@@ -54,6 +57,48 @@ Status UsernameTaken(const std::string& username) {
   return Status::Conflict("username '" + username + "' is taken", "username_taken");
 }
 
+// A new account whose email's domain an org verified, and that org opted in
+// to auto_join: it joins with the org's auto_join_role. Nothing happens (the
+// account is still made) when the org is full or the role is gone.
+Status DecideAutoJoin(const StateView& s, const CommandMeta& m, const AccountCreated& a,
+                      Decision* d) {
+  uint64_t org_id = 0;
+  Status found = FindOrgForEmailDomain(s.model(DomainProjection::kName), a.email, &org_id);
+  if (found.IsNotFound()) return Status::OK();
+  ORGD_RETURN_IF_ERROR(found);
+  OrgRecord org;
+  found = OrgReader(s.model(OrgProjection::kName)).Find(std::to_string(org_id), &org);
+  if (found.IsNotFound() || (found.ok() && !org.auto_join)) return Status::OK();
+  ORGD_RETURN_IF_ERROR(found);
+  MemberReader members(s.model(MemberProjection::kName));
+  RoleDef role;
+  found = members.FindRole(org.id, org.auto_join_role, &role);
+  if (found.IsNotFound()) return Status::OK();
+  ORGD_RETURN_IF_ERROR(found);
+  uint64_t count = 0;
+  ORGD_RETURN_IF_ERROR(members.MemberCount(org.id, &count));
+  uint64_t pending = 0;  // earlier accounts of the same batch that joined it
+  for (const NewEvent& n : d->events) {
+    if (n.type == MemberAdded::kType && n.stream_id == MembersStream(org.id)) ++pending;
+  }
+  if (org.max_members != 0 && count + pending >= org.max_members) return Status::OK();
+  MemberAdded e;
+  e.org_id = org.id;
+  e.org_name = org.name;
+  e.account_id = a.account_id;
+  e.role = role.name;
+  e.content_permission = "none";
+  e.members_permission = "none";
+  e.via = "auto_join";
+  e.added_by = m.actor;
+  e.first_name = a.first_name;
+  e.last_name = a.last_name;
+  e.email = a.email;
+  e.home_org_id = a.home_org_id;
+  d->events.push_back(MakeEvent(MembersStream(org.id), e));
+  return Status::OK();
+}
+
 // One new account's events into d. taken_* hold what earlier entries of the
 // same batch claimed (the state does not show them yet).
 Status DecideCreate(const StateView& s, const CommandMeta& m, const CreateAccount& c,
@@ -90,7 +135,7 @@ Status DecideCreate(const StateView& s, const CommandMeta& m, const CreateAccoun
     d->events.push_back(MakeEvent(stream, AccountPasswordSet{c.account_id, c.password_hash}));
   }
   d->expected.push_back({stream, 0});
-  return Status::OK();
+  return DecideAutoJoin(s, m, e, d);
 }
 
 Status RequireSiteAdmin(const CommandMeta& m, std::string_view what) {
