@@ -341,10 +341,14 @@ TEST_F(AccountDecisionTest, ASessionNeedsALiveAccountAndALiveToken) {
       Failed(Decide(Command{CommandMeta{}, s}), &Status::IsUnauthenticated, "invalid_credentials"));
 }
 
-TEST_F(AccountDecisionTest, OnlySiteAdminsIssueAccessTokens) {
+TEST_F(AccountDecisionTest, AccessTokensComeFromSiteAdminsNotFromTheAccountOrOthers) {
   GivenAccount(kAnn, "ann@example.com");
+  GivenAccount(kBob, "bob@example.com");
   IssueAccessToken t{"t1", Hash("token-1"), kAnn, 1'800'000'000'000};
-  EXPECT_TRUE(Failed(Decide(Command{As(kAnn), t}), &Status::IsForbidden, ""));
+  EXPECT_TRUE(Failed(Decide(Command{As(kAnn), t}), &Status::IsForbidden, "missing_capability"));
+  // Bob administers no home org of Ann's (she has none): she stays hidden.
+  EXPECT_TRUE(Failed(Decide(Command{As(kBob), t}), &Status::IsNotFound, "unknown_account"));
+  EXPECT_OK(Decide(Command{Admin(), t}));
 }
 
 TEST_F(AccountDecisionTest, AUseIsRecordedForALiveKeyAndMovesLastActive) {
