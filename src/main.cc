@@ -4,6 +4,7 @@
 //   orgd backup --data DIR --to DIR2 [--verify]
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "common/random.h"
+#include "src/commands/orgs/commands.h"
 #include "src/http/control_socket.h"
 #include "src/http/service.h"
 #include "storage/event_store.h"
@@ -45,6 +47,9 @@ Options of serve:
   --hash-threads N         threads hashing passwords (Argon2id; default: number of cores)
   --password-opslimit N    Argon2id passes (default 2, libsodium's interactive limit)
   --password-memlimit-kib N  Argon2id memory per hash (default 65536, interactive)
+  --org-plans A,B,...      the plan catalog: the roles an org may have (each 1-64 of
+                           a-z 0-9 _ -); the first is a new org's default plan
+                           (default: default,guest,org_default)
 
 Options of backup:
   --verify                 verify the copy's log afterwards (as orgd-replay verify)
@@ -65,6 +70,24 @@ Environment:
 bool ParseNumber(std::string_view s, long long* out) {
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
   return ec == std::errc() && end == s.data() + s.size() && *out >= 0;
+}
+
+// "a,b,c": the plan catalog; false for an empty list, a bad or a repeated name.
+bool ParsePlans(std::string_view s, std::vector<std::string>* out) {
+  std::vector<std::string> plans;
+  while (true) {
+    const size_t comma = s.find(',');
+    std::string plan(s.substr(0, comma));
+    if (!orgd::ValidatePlanName(plan).ok() ||
+        std::find(plans.begin(), plans.end(), plan) != plans.end()) {
+      return false;
+    }
+    plans.push_back(std::move(plan));
+    if (comma == std::string_view::npos) break;
+    s.remove_prefix(comma + 1);
+  }
+  *out = std::move(plans);
+  return true;
 }
 
 bool ParseListen(std::string_view s, orgd::http::ServerOptions* o) {
@@ -144,6 +167,12 @@ int Serve(const std::vector<std::string_view>& args) {
       opt.auth.password.opslimit = static_cast<uint64_t>(n);
     } else if (flag == "--password-memlimit-kib" && number && n >= 8 && n <= 4 * 1024 * 1024) {
       opt.auth.password.memlimit = static_cast<size_t>(n) * 1024;
+    } else if (flag == "--org-plans") {
+      if (!ParsePlans(value, &opt.api.org_plans)) {
+        return Fail(
+            "--org-plans wants a comma-separated list of distinct plan names, each 1 to "
+            "64 characters of a-z 0-9 _ -");
+      }
     } else {
       return Fail("bad option or value: " + std::string(flag) + " " + std::string(value));
     }

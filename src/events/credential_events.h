@@ -16,6 +16,7 @@ namespace orgd {
 
 // An API key was issued. A site key has no account and carries its own
 // site_admin flag; an account's key acts as its account (whose flag counts).
+// An org-scoped site key (org_id) is a site key of that org, never a site admin.
 struct ApiKeyIssued {
   static constexpr std::string_view kType = "ApiKeyIssued";
   static constexpr uint32_t kVersion = 1;
@@ -28,12 +29,15 @@ struct ApiKeyIssued {
   // Added with account keys; absent in older events (a site key).
   std::optional<std::string> scope;       // "account" or "project"
   std::optional<std::string> project_id;  // scope "project": the project it acts in
+  // Added with org-scoped site keys (issue 15); absent in older events and
+  // in every other key. The key goes when its org is deleted.
+  std::optional<uint64_t> org_id{};
   static constexpr auto kFields = std::make_tuple(
       Field("key_id", &ApiKeyIssued::key_id), Field("key_sha256", &ApiKeyIssued::key_sha256),
       Field("account_id", &ApiKeyIssued::account_id),
       Field("site_admin", &ApiKeyIssued::site_admin), Field("label", &ApiKeyIssued::label),
       Field("expires_ms", &ApiKeyIssued::expires_ms), Field("scope", &ApiKeyIssued::scope),
-      Field("project_id", &ApiKeyIssued::project_id));
+      Field("project_id", &ApiKeyIssued::project_id), Field("org_id", &ApiKeyIssued::org_id));
 };
 
 // A credential was revoked: it stops working at once. Any kind: an API key,

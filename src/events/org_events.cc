@@ -8,6 +8,9 @@ void RegisterOrgEvents(EventRegistry& r) {
   r.Add<OrgCreated>();
   r.Add<OrgUpdated>();
   r.Add<OrgDeleted>();
+  r.Add<OrgUsageSet>();
+  r.Add<OrgMetadataSet>();
+  r.Add<OrgMetadataRemoved>();
 }
 
 }  // namespace orgd

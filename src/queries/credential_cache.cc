@@ -5,6 +5,7 @@
 
 #include "src/events/account_events.h"
 #include "src/events/credential_events.h"
+#include "src/events/org_events.h"
 
 namespace orgd {
 
@@ -26,10 +27,11 @@ std::string_view Bytes(const Digest& d) {
 size_t ShardOf(const Digest& d) { return d[0] % CredentialCache::kShards; }
 
 // Events after which a cached answer may be wrong. A new credential or a
-// credential's use changes no answer already given.
+// credential's use changes no answer already given. A deleted org takes its
+// org-scoped keys with it.
 bool Invalidates(std::string_view type) {
   return type == ApiKeyRevoked::kType || type == AccountUpdated::kType ||
-         type == AccountDeleted::kType;
+         type == AccountDeleted::kType || type == OrgDeleted::kType;
 }
 
 }  // namespace

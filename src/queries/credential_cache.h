@@ -4,8 +4,9 @@
 //
 // Coherence: the writer hands the cache every batch's events after the
 // commit and before the batch's replies (WriterOptions::after_commit, as for
-// the search index). A batch that revokes a credential or changes or deletes
-// an account moves the cache to a new epoch, and entries of older epochs are
+// the search index). A batch that revokes a credential, changes or deletes
+// an account, or deletes an org (its org-scoped keys go) moves the cache to a
+// new epoch, and entries of older epochs are
 // never used again: a revocation or deletion cuts access before its reply. A
 // reader that read the store before such a commit tags its entry with the
 // epoch it saw before reading, so a stale read is never cached as current.

@@ -69,6 +69,15 @@ Status ReadViews::ListAccountOrgs(std::string_view account_id, uint64_t after_or
   return members.OrgCount(account_id, total);
 }
 
+Status ReadViews::ListInbox(std::string_view account_id, const InboxReader::ListOptions& o,
+                            InboxReader::Page* out, uint64_t* unread) const {
+  auto snapshot =
+      models_->ReadModel(models_->FindModel(ColumnFamilyName(InboxProjection::kName)), true);
+  InboxReader inbox(*snapshot);
+  ORGD_RETURN_IF_ERROR(inbox.List(account_id, o, out));
+  return inbox.UnreadCount(account_id, unread);
+}
+
 Status ReadViews::FindOrg(std::string_view id_or_name, OrgRecord* out) const {
   return OrgReader(*orgs_now_).Find(id_or_name, out);
 }
@@ -86,6 +95,24 @@ Status ReadViews::ListOrgs(uint64_t after, size_t skip, size_t limit, OrgPage* o
   out->orgs = std::move(page.orgs);
   out->next_after = page.next_after;
   return Status::OK();
+}
+
+Status ReadViews::FindOrgMetadata(std::string_view org, std::string_view key,
+                                  std::string* value) const {
+  auto snapshot = models_->ReadModel(orgs_, /*snapshot=*/true);
+  OrgReader orgs(*snapshot);
+  OrgRecord record;
+  ORGD_RETURN_IF_ERROR(orgs.Find(org, &record));
+  return orgs.Metadata(record.id, key, value);
+}
+
+Status ReadViews::ListOrgMetadata(std::string_view org,
+                                  std::vector<std::pair<std::string, std::string>>* out) const {
+  auto snapshot = models_->ReadModel(orgs_, /*snapshot=*/true);
+  OrgReader orgs(*snapshot);
+  OrgRecord record;
+  ORGD_RETURN_IF_ERROR(orgs.Find(org, &record));
+  return orgs.ListMetadata(record.id, out);
 }
 
 Status ReadViews::FindCredential(std::string_view sha256_hex, Credential* out) const {
@@ -141,6 +168,73 @@ Status ReadViews::CountAccounts(uint64_t* n) const {
 
 Status ReadViews::ForEachAccount(const std::function<Status(const AccountRecord&)>& fn) const {
   return AccountReader(*models_->ReadModel(accounts_, /*snapshot=*/true)).ForEach(fn);
+}
+
+// The projects model is read through a snapshot for every call, so a page
+// and its total (or a project and its collaborators) agree.
+namespace {
+std::unique_ptr<ModelReader> ProjectsSnapshot(const ModelStore* models) {
+  return models->ReadModel(models->FindModel(ColumnFamilyName(ProjectProjection::kName)),
+                           /*snapshot=*/true);
+}
+}  // namespace
+
+Status ReadViews::FindGroup(uint64_t org_id, std::string_view group_id, GroupRecord* out) const {
+  return ProjectReader(*ProjectsSnapshot(models_)).FindGroup(org_id, group_id, out);
+}
+Status ReadViews::ListGroups(uint64_t org_id, const ProjectReader::PageOptions& o,
+                             ProjectReader::Page<GroupRecord>* out, uint64_t* total) const {
+  auto snapshot = ProjectsSnapshot(models_);
+  ProjectReader projects(*snapshot);
+  ORGD_RETURN_IF_ERROR(projects.ListGroups(org_id, o, out));
+  return projects.GroupCount(org_id, total);
+}
+Status ReadViews::FindProject(uint64_t org_id, std::string_view project_id,
+                              ProjectRecord* out) const {
+  return ProjectReader(*ProjectsSnapshot(models_)).FindProject(org_id, project_id, out);
+}
+Status ReadViews::ListProjects(uint64_t org_id, const ProjectReader::ProjectFilter& f,
+                               const ProjectReader::PageOptions& o,
+                               ProjectReader::Page<ProjectRecord>* out, uint64_t* total) const {
+  auto snapshot = ProjectsSnapshot(models_);
+  ProjectReader projects(*snapshot);
+  ORGD_RETURN_IF_ERROR(projects.ListProjects(org_id, f, o, out));
+  return projects.ProjectCount(org_id, total);
+}
+Status ReadViews::ListCollaborators(uint64_t org_id, std::string_view project_id,
+                                    const ProjectReader::PageOptions& o,
+                                    ProjectReader::Page<CollaboratorRecord>* out) const {
+  auto snapshot = ProjectsSnapshot(models_);
+  ProjectReader projects(*snapshot);
+  ProjectRecord p;
+  ORGD_RETURN_IF_ERROR(projects.FindProject(org_id, project_id, &p));
+  return projects.ListCollaborators(org_id, project_id, o, out);
+}
+
+namespace {
+std::unique_ptr<ModelReader> SnapshotOf(const ModelStore* models, std::string_view projection) {
+  return models->ReadModel(models->FindModel(ColumnFamilyName(projection)), /*snapshot=*/true);
+}
+}  // namespace
+
+Status ReadViews::FindInvitation(uint64_t id, InvitationRecord* out) const {
+  return InvitationReader(*SnapshotOf(models_, InvitationProjection::kName)).Find(id, out);
+}
+Status ReadViews::FindInvitationByToken(std::string_view token_sha256,
+                                        InvitationRecord* out) const {
+  return InvitationReader(*SnapshotOf(models_, InvitationProjection::kName))
+      .FindByToken(token_sha256, out);
+}
+Status ReadViews::ListInvitations(uint64_t org_id, const InvitationReader::ListOptions& o,
+                                  InvitationReader::Page* out) const {
+  return InvitationReader(*SnapshotOf(models_, InvitationProjection::kName)).List(org_id, o, out);
+}
+Status ReadViews::ListDomains(uint64_t org_id, std::string_view after, size_t limit,
+                              DomainReader::Page* out) const {
+  return DomainReader(*SnapshotOf(models_, DomainProjection::kName)).List(org_id, after, limit, out);
+}
+Status ReadViews::ResolveDomain(std::string_view host, DomainMatch* out) const {
+  return DomainReader(*SnapshotOf(models_, DomainProjection::kName)).Resolve(host, out);
 }
 
 }  // namespace orgd

@@ -12,13 +12,18 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
 #include "src/projections/accounts/account_projection.h"
 #include "src/projections/credentials/credential_projection.h"
+#include "src/projections/domains/domain_projection.h"
+#include "src/projections/invitations/invitation_projection.h"
+#include "src/projections/inbox/inbox_projection.h"
 #include "src/projections/members/member_projection.h"
 #include "src/projections/orgs/org_projection.h"
+#include "src/projections/projects/project_projection.h"
 #include "storage/kv/model_store.h"
 #include "storage/log/event_log.h"
 
@@ -58,6 +63,12 @@ class ReadViews {
   // them (offset pages, bounded by the caller), with the total from the same
   // snapshot.
   Status ListOrgs(uint64_t after, size_t skip, size_t limit, OrgPage* out) const;
+  // The value of the org's metadata key: NotFound for an unknown org, or
+  // "unknown_metadata_key".
+  Status FindOrgMetadata(std::string_view org, std::string_view key, std::string* value) const;
+  // Every metadata entry of the org, in key order, read at one moment.
+  Status ListOrgMetadata(std::string_view org,
+                         std::vector<std::pair<std::string, std::string>>* out) const;
 
   // The live credential whose secret hashes to sha256_hex. NotFound when none.
   Status FindCredential(std::string_view sha256_hex, Credential* out) const;
@@ -98,6 +109,37 @@ class ReadViews {
   // A page of the orgs an account is listed in, with their number.
   Status ListAccountOrgs(std::string_view account_id, uint64_t after_org, size_t limit,
                          MemberReader::OrgsPage* out, uint64_t* total) const;
+
+  // The org's groups and projects and a project's collaborators (the
+  // projects model); a page and its total are read at one moment.
+  Status FindGroup(uint64_t org_id, std::string_view group_id, GroupRecord* out) const;
+  Status ListGroups(uint64_t org_id, const ProjectReader::PageOptions& o,
+                    ProjectReader::Page<GroupRecord>* out, uint64_t* total) const;
+  Status FindProject(uint64_t org_id, std::string_view project_id, ProjectRecord* out) const;
+  Status ListProjects(uint64_t org_id, const ProjectReader::ProjectFilter& f,
+                      const ProjectReader::PageOptions& o, ProjectReader::Page<ProjectRecord>* out,
+                      uint64_t* total) const;
+  // The project (NotFound "unknown_project") and a page of its collaborators.
+  Status ListCollaborators(uint64_t org_id, std::string_view project_id,
+                           const ProjectReader::PageOptions& o,
+                           ProjectReader::Page<CollaboratorRecord>* out) const;
+
+  // A page of the account's inbox (received, unread or sent), newest first,
+  // with its unread count from the same snapshot.
+  Status ListInbox(std::string_view account_id, const InboxReader::ListOptions& o,
+                   InboxReader::Page* out, uint64_t* unread) const;
+
+  // Invitations (the invitations model): by id, by the SHA-256 of the token
+  // (NotFound "unknown_invitation"), and a page of an org's.
+  Status FindInvitation(uint64_t id, InvitationRecord* out) const;
+  Status FindInvitationByToken(std::string_view token_sha256, InvitationRecord* out) const;
+  Status ListInvitations(uint64_t org_id, const InvitationReader::ListOptions& o,
+                         InvitationReader::Page* out) const;
+  // Domains (the domains model): a page of an org's claims, and the org a
+  // host name resolves to (DomainReader::Resolve).
+  Status ListDomains(uint64_t org_id, std::string_view after, size_t limit,
+                     DomainReader::Page* out) const;
+  Status ResolveDomain(std::string_view host, DomainMatch* out) const;
 
   // The log's last position (0 when empty).
   uint64_t last_position() const { return log_->last_position(); }

@@ -210,6 +210,54 @@ TEST(EventPayloadTest, ApiKeyRevokedKeepsEveryField) {
   EXPECT_TRUE(SameFields(RoundTrip(e), e));
 }
 
+TEST(EventPayloadTest, TheOrgAttributeEventsKeepEveryField) {
+  OrgCreated created;
+  created.id = 3;
+  created.name = "acme";
+  created.max_members = 25;
+  created.asset_quota_mb = 0;  // set, and 0: recorded as such
+  created.subscription = "active";
+  created.auto_join = false;
+  created.auto_join_role = std::string(kUtf8);
+  EXPECT_TRUE(SameFields(RoundTrip(created), created));
+  OrgUpdated updated;
+  updated.id = 3;
+  updated.role = "guest";
+  updated.row_limit = 18'446'744'073'709'551'615u;
+  updated.auto_join = true;
+  EXPECT_TRUE(SameFields(RoundTrip(updated), updated));
+  OrgUsageSet usage{3, 10, std::nullopt, 0};
+  EXPECT_EQ(ToPayload(usage), R"({"id":3,"rows":10,"assets_mb":0})");
+  EXPECT_TRUE(SameFields(RoundTrip(usage), usage));
+  OrgMetadataSet set{3, "billing.id", std::string(kQuotes) + std::string(kNewlines)};
+  EXPECT_TRUE(SameFields(RoundTrip(set), set));
+  OrgMetadataRemoved removed{3, "billing.id"};
+  EXPECT_TRUE(SameFields(RoundTrip(removed), removed));
+  ApiKeyIssued key;
+  key.key_id = "k";
+  key.key_sha256 = std::string(64, 'd');
+  key.org_id = 3;
+  EXPECT_TRUE(SameFields(RoundTrip(key), key));
+}
+
+TEST(EventPayloadTest, OrgEventsOfOlderBuildsReadWithTheDefaults) {
+  OrgCreated created;
+  ASSERT_OK(FromPayload(R"({"id":1,"uuid":"u","name":"n","title":"","description":"",)"
+                        R"("email_address":"","link":"","role":"default","created_by":"key:a"})",
+                        1, &created));
+  EXPECT_EQ(created.max_members, std::nullopt);
+  EXPECT_EQ(created.subscription, std::nullopt);
+  EXPECT_EQ(created.auto_join, std::nullopt);
+  ApiKeyIssued key;
+  ASSERT_OK(FromPayload(R"({"key_id":"k","key_sha256":"s","account_id":"","site_admin":true,)"
+                        R"("label":"l","expires_ms":0})",
+                        1, &key));
+  EXPECT_EQ(key.org_id, std::nullopt);
+  EXPECT_TRUE(Decode<OrgMetadataSet>(R"({"id":1,"key":"k"})").IsCorruption())
+      << "value is required";
+  EXPECT_TRUE(Decode<OrgUsageSet>(R"({"id":1,"rows":-1})").IsCorruption());
+}
+
 TEST(EventPayloadTest, MembersInAnyOrderAndUnknownMembersAreRead) {
   OrgDeleted e;
   ASSERT_OK(FromPayload(R"({"future":{"x":[1]},"name":"acme","id":9})", 1, &e));

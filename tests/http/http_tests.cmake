@@ -44,7 +44,32 @@ orgd_test(NAME http_members_test
   SOURCES http/members_test.cc
   LIBS orgd_http orgd_http_test_server)
 
+# Issue 15 over real HTTP: invitations and verified domains.
+orgd_test(NAME http_invitations_test
+  SOURCES http/invitations_test.cc
+  LIBS orgd_http orgd_http_test_server)
+orgd_test(NAME http_domains_test
+  SOURCES http/domains_test.cc
+  LIBS orgd_http orgd_http_test_server)
+
 # Issue 15 over real HTTP: org and direct messages, notifications, inboxes.
 orgd_test(NAME http_messages_test
   SOURCES http/messages_test.cc
   LIBS orgd_http orgd_http_test_server)
+
+# Issue 15 over real HTTP: groups, projects, collaborators (external members).
+orgd_test(NAME http_projects_test
+  SOURCES http/projects_test.cc
+  LIBS orgd_http orgd_http_test_server)
+
+# Issue 15: every route as every kind of caller, and docs/permissions.md's table.
+orgd_test(NAME http_permissions_test
+  SOURCES http/permissions_test.cc
+  LIBS orgd_http orgd_http_test_server)
+target_compile_definitions(http_permissions_test PRIVATE ORGD_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+
+# Issue 15: GET /api/v1/openapi.json is docs/openapi.json, and it documents every route.
+orgd_test(NAME http_openapi_test
+  SOURCES http/openapi_test.cc
+  LIBS orgd_http orgd_http_test_server)
+target_compile_definitions(http_openapi_test PRIVATE ORGD_SOURCE_DIR="${PROJECT_SOURCE_DIR}")

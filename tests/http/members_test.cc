@@ -19,7 +19,9 @@ using nlohmann::json;
 class MembersTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_OK(server_.Start(dir_.Sub("data")));
+    ASSERT_OK(server_.Start(dir_.Sub("data"), [](http::ServiceOptions& o) {
+      o.api.credential_use_interval_ms = 0;  // positions tell whether anything was written
+    }));
     client_ = server_.NewClient();
     ASSERT_TRUE(HasStatus(client_->AsAdmin("POST", "/api/v1/orgs", R"({"name":"acme"})"), 201));
     ASSERT_TRUE(HasStatus(client_->AsAdmin("POST", "/api/v1/orgs", R"({"name":"beta"})"), 201));
@@ -278,6 +280,9 @@ TEST_F(MembersTest, ABatchFailsWholeNamingTheCulpritAndRespectsTheQuota) {
   ASSERT_TRUE(HasStatus(ok, 201));
   EXPECT_EQ(BodyOf(ok)["added"].size(), 2u);
   EXPECT_TRUE(IsError(PutMember("acme", bob), 409, "quota_exceeded"));
+  json usage = BodyOf(Get("/api/v1/orgs/acme/usage"));
+  EXPECT_EQ(usage["members"], json({{"used", 1}, {"quota", 1}}));
+  EXPECT_TRUE(usage["rows"]["quota"].is_null());
 }
 
 TEST_F(MembersTest, AnAccountsOrgsArePagedAndShowExternal) {

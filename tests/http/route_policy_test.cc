@@ -180,7 +180,9 @@ TEST_F(RoutePolicyTest, ThePublicRoutesAreExactlyTheOperationsEndpointsAndSignIn
   }
   EXPECT_EQ(public_routes, (std::set<std::string>{"GET /healthz", "GET /readyz", "GET /metrics",
                                                   "POST /api/v1/auth/login",
-                                                  "GET /auth/impersonate"}));
+                                                  "GET /auth/impersonate",
+                                                  // the token in the path is the secret
+                                                  "GET /api/v1/invitations/{token}"}));
 }
 
 TEST_F(RoutePolicyTest, EverySiteAdminRouteAnswers403ToAKeyThatIsNoSiteAdmin) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <ctime>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "common/time_util.h"
@@ -14,6 +15,8 @@
 
 namespace orgd {
 namespace {
+
+using nlohmann::json;
 
 // Texts that exercise every escaping rule, and plain ones.
 const std::vector<std::string> kTexts = {"",
@@ -45,11 +48,33 @@ class OrgJsonTest : public ::testing::Test {
     o.link = Text();
     o.role = Text();
     o.created_by = Text();
+    o.max_members = Counter();
+    o.row_limit = Counter();
+    o.storage_quota = Counter();
+    o.asset_quota_mb = Counter();
+    o.usage_rows = Counter();
+    o.usage_storage = Counter();
+    o.usage_assets_mb = Counter();
+    o.subscription = rng_() % 4 == 0 ? Text() : kSubscriptions[rng_() % 3];
+    o.auto_join = rng_() % 2 == 0;
+    o.auto_join_role = rng_() % 4 == 0 ? Text() : "member";
     o.created_ms = Ms();
     o.updated_ms = Ms();
     o.version = rng_() % 100;
     return o;
   }
+  // 0 (unlimited, shown as null) often, small and huge numbers otherwise.
+  uint64_t Counter() {
+    switch (rng_() % 4) {
+      case 0:
+        return 0;
+      case 1:
+        return rng_();
+      default:
+        return rng_() % 10000;
+    }
+  }
+  static constexpr const char* kSubscriptions[] = {"none", "active", "cancelled"};
   std::mt19937_64 rng_{20261123};
 };
 
@@ -57,6 +82,16 @@ void ExpectSameRecord(const OrgRecord& a, const OrgRecord& b) {
   EXPECT_EQ(OrgToJson(a), OrgToJson(b));
   EXPECT_EQ(a.created_ms, b.created_ms);
   EXPECT_EQ(a.updated_ms, b.updated_ms);
+  EXPECT_EQ(a.max_members, b.max_members);
+  EXPECT_EQ(a.row_limit, b.row_limit);
+  EXPECT_EQ(a.storage_quota, b.storage_quota);
+  EXPECT_EQ(a.asset_quota_mb, b.asset_quota_mb);
+  EXPECT_EQ(a.usage_rows, b.usage_rows);
+  EXPECT_EQ(a.usage_storage, b.usage_storage);
+  EXPECT_EQ(a.usage_assets_mb, b.usage_assets_mb);
+  EXPECT_EQ(a.subscription, b.subscription);
+  EXPECT_EQ(a.auto_join, b.auto_join);
+  EXPECT_EQ(a.auto_join_role, b.auto_join_role);
 }
 
 TEST_F(OrgJsonTest, WriterMatchesNlohmannByteForByte) {
@@ -76,7 +111,24 @@ TEST_F(OrgJsonTest, ReaderMatchesNlohmannOnWrittenRecords) {
     reference.version = o.version;
     ExpectSameRecord(fast, reference);
     EXPECT_EQ(OrgToJson(fast), text);  // a round trip changes nothing
+    ExpectSameRecord(fast, o);
   }
+}
+
+TEST_F(OrgJsonTest, QuotasAndUsageAreNestedObjectsAndUnlimitedIsNull) {
+  OrgRecord o;
+  o.id = 7;
+  o.name = "acme";
+  o.role = "default";
+  o.max_members = 25;
+  o.usage_storage = 4096;
+  const json j = json::parse(OrgToJson(o));
+  EXPECT_EQ(j["quotas"], json::parse(R"({"max_members":25,"row_limit":null,"storage_quota":null,
+                                         "asset_quota_mb":null})"));
+  EXPECT_EQ(j["usage"], json::parse(R"({"rows":0,"storage":4096,"assets_mb":0})"));
+  EXPECT_EQ(j["subscription"], "none");
+  EXPECT_EQ(j["auto_join"], false);
+  EXPECT_EQ(j["auto_join_role"], "member");
 }
 
 TEST_F(OrgJsonTest, ReaderMatchesNlohmannOnUnusualText) {
@@ -99,7 +151,28 @@ TEST_F(OrgJsonTest, ReaderMatchesNlohmannOnUnusualText) {
       "{" + dates + ",\"id\":1,\"name\":\"bad \xff utf8\"}",
       "[]",
       "",
-      "{"};
+      "{",
+      // The nested quotas and usage, written and unusual.
+      "{" + dates + R"(,"id":1,"quotas":{"max_members":3,"row_limit":null},"usage":{"rows":9}})",
+      "{" + dates + R"(,"id":1,"quotas":{},"usage":{}})",
+      "{" + dates + R"(,"id":1,"quotas":3,"usage":"x","subscription":null,"auto_join":1})",
+      "{" + dates + R"(,"id":1,"quotas":{"max_members":-3,"row_limit":2.5}})",
+      "{" + dates + R"(,"id":1,"quotas":{"max_members":"}{"},"usage":{"rows":1}})",
+      "{" + dates + R"(,"id":1,"quotas":{"max_members":1},"quotas":{"max_members":2}})",
+      "{" + dates + R"(,"id":1,"quotas":{"max_members":1},"quotas":null})",
+      "{" + dates + R"(,"id":1,"quotas":null,"quotas":{"max_members":1}})",
+      "{" + dates + R"(,"id":1,"quotas":{"max_members":1,"max_members":2}})",
+      "{" + dates + R"(,"id":1,"quotas":{"a":{"b":1}}})",
+      "{" + dates + R"(,"id":1,"quotas":{"a":[1]}})",
+      "{" + dates + R"(,"id":1,"usage":{"rows":1},"extra":{"x":1},"quotas":{"row_limit":4}})",
+      "{" + dates + R"(,"id":1,"quotas":{"max_members":5}})",
+      "{" + dates + R"(,"id":1,"quotas":{"max_members":5}})",
+      "{" + dates + R"(,"id":1,"quotas":{"max_members":5})",
+      "{" + dates + R"(,"id":1,"quotas":{"max_members":5}}})",
+      "{" + dates + R"(,"id":1,"quotas":{"max_members":18446744073709551616}})",
+      "{" + dates + R"(,"id":1,"title":"a "quotas":{ b","quotas":{"row_limit":6}})",
+      "{" + dates + R"(,"id":1,"auto_join":true,"auto_join_role":"x","subscription":"active"})",
+      "{" + dates + R"(,"quotas":{"max_members":5}})"};
   for (const std::string& text : texts) {
     OrgRecord fast, reference;
     Status a = OrgFromJson(text, 1, &fast);
@@ -111,6 +184,15 @@ TEST_F(OrgJsonTest, ReaderMatchesNlohmannOnUnusualText) {
     }
     reference.version = 1;
     ExpectSameRecord(fast, reference);
+  }
+}
+
+TEST_F(OrgJsonTest, AMetadataEntryIsWhatNlohmannWrites) {
+  for (const std::string& value : kTexts) {
+    json j = json::object();
+    j["key"] = "billing.id";
+    j["value"] = value;
+    EXPECT_EQ(OrgMetadataJson("billing.id", value), j.dump()) << value;
   }
 }
 

@@ -49,43 +49,8 @@ cleanup() {
   if [ -n "$PG_STARTED" ]; then "$PEER_DIR/stop.sh" || true; fi
 }
 trap cleanup EXIT
-note() { echo "# $(date -u +%T) $*" | tee -a "$OUT/notes.txt" >&2; }
+. "$ROOT/tools/bench/lib.sh"  # note, cpu_s, pct, now_s, run_wrk, nginx_start, nginx_stop
 : >"$OUT/notes.txt"
-
-# CPU seconds used so far by the processes PIDS (utime + stime of /proc/PID/stat).
-cpu_s() {
-  local t=0 p v
-  for p in "$@"; do
-    v=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0); t=$((t + v))
-  done
-  awk -v t="$t" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.2f", t / hz}'
-}
-pct() { awk -v a="$1" -v b="$2" -v w="$3" 'BEGIN{printf "%.0f%%", 100 * (b - a) / w}'; }
-now_s() { date +%s.%N; }
-
-# run_wrk NAME WHAT CONNS URL SCRIPT "PIDS of the server" — one wrk run, its raw
-# output in $OUT/NAME.txt, a top snapshot halfway in $OUT/NAME.top, and a row
-# in $T/rows: what|conns|req/s|p50|p99|non2xx|socket errors|cpu note.
-run_wrk() {
-  local name=$1 what=$2 c=$3 url=$4 script=$5 pids=$6
-  local secs=${D%s} a b t0 t1 wp wcpu
-  a=$(cpu_s $pids); t0=$(now_s)
-  TIMEFORMAT='%U %S'
-  { time timeout $((secs + 60)) wrk -t1 -c"$c" -d"$D" --latency ${script:+-s "$script"} "$url" \
-      >"$OUT/$name.txt" 2>&1 ; } 2>"$T/wrk.time" &
-  wp=$!
-  sleep $((secs / 2)); top -b -n2 -d1 -w 200 | awk '/^top -/{n++} n==2' | head -25 >"$OUT/$name.top" || true
-  wait $wp || true
-  t1=$(now_s); b=$(cpu_s $pids)
-  wcpu=$(awk -v w="$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b - a}')" '{printf "%.0f%%", 100 * ($1 + $2) / w}' "$T/wrk.time")
-  local server; server=$(pct "$a" "$b" "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b - a}')")
-  awk -v w="$what" -v c="$c" -v cpu="server $server, wrk $wcpu" '
-    /Requests\/sec/{r=$2} /^ +50%/{p50=$2} /^ +99%/{p99=$2} /Non-2xx/{bad=$NF}
-    /Socket errors/{se=$0; sub(/^ *Socket errors: */, "", se)}
-    END{printf "%s|%s|%.0f|%s|%s|%d|%s|%s\n", w, c, r, p50, p99, bad+0, se, cpu}' \
-    "$OUT/$name.txt" | tee -a "$T/rows" >/dev/null
-  note "$(tail -1 "$T/rows")"
-}
 
 note "orgd accounts benchmark, N=$N, $(nproc) cores, wrk -t1 -c$CONNS -d$D, build $BUILD ($(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo ?))"
 note "load before start: $(uptime)"
@@ -154,19 +119,10 @@ QUERIES=$T/q.words TOKEN=$SESSION run_wrk search-word "orgd search by substring 
 QUERIES=$T/q.emails TOKEN=$SESSION run_wrk search-email "orgd search by exact email" \
   "$CONNS" "$B/api/v1/accounts" tools/bench/search.lua "$OPID"
 
-# nginx: a fixed reply of the size of whoami's; keep-alive connections are never closed
-# (keepalive_requests: nginx 1.22 closes one after 1,000 requests by default, orgd does not).
-BODY=$(sed "s/'/\\\\'/g" "$T/whoami.json")
-cat >"$T/nginx.conf" <<NG
-worker_processes 2; pid $T/nginx.pid; error_log $T/nginx.err; daemon on;
-events { worker_connections 4096; }
-http { access_log off; keepalive_requests 1000000; server { listen 127.0.0.1:$NPORT; location / { default_type application/json;
-  return 200 '$BODY'; } } }
-NG
-nginx -c "$T/nginx.conf"; sleep 0.5
-NGINX_PIDS=$(pgrep -P "$(cat "$T/nginx.pid")" | tr '\n' ' ')
+# nginx: a fixed reply of the size of whoami's (tools/bench/lib.sh: nginx_start).
+nginx_start "$T/whoami.json"
 run_wrk nginx "nginx fixed JSON reply (2 workers, whoami-sized body)" "$CONNS" "http://127.0.0.1:$NPORT/whoami" "" "$NGINX_PIDS"
-kill "$(cat "$T/nginx.pid")"; rm -f "$T/nginx.pid"
+nginx_stop
 
 LOGINS=$T/q.logins run_wrk signin "orgd sign-in with a password (POST /api/v1/auth/login; Argon2id-bound)" \
   "$SIGNIN_CONNS" "$B/api/v1/auth/login" tools/bench/signin.lua "$OPID"

@@ -23,6 +23,9 @@ struct IssueApiKey {
   int64_t expires_ms = 0;  // 0: never
   std::string scope;       // account keys: "account" or "project"
   std::string project_id;  // scope "project"
+  // A site key of this org (id or name; empty: none): issued by site admins
+  // only, never a site admin itself, gone when the org is deleted.
+  std::string org{};
 };
 
 // Revokes a credential by its id (an API key, a session, an access token): it

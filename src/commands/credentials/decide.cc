@@ -2,9 +2,11 @@
 #include "common/sha256.h"
 #include "src/commands/core/validate.h"
 #include "src/commands/credentials/commands.h"
+#include "src/commands/members/standing.h"
 #include "src/events/credential_events.h"
 #include "src/projections/accounts/account_projection.h"
 #include "src/projections/credentials/credential_projection.h"
+#include "src/projections/orgs/org_projection.h"
 
 namespace orgd {
 namespace {
@@ -72,6 +74,15 @@ Status Validate(const IssueApiKey& c) {
     if (!c.scope.empty() || !c.project_id.empty()) {
       return Status::InvalidArgument("a site key has no scope", "invalid_scope");
     }
+    if (!c.org.empty() && c.site_admin) {
+      return Status::InvalidArgument("an org's key is not a site-admin key", "invalid_key");
+    }
+    if (c.org.size() > 64) {
+      return Status::InvalidArgument("an org is named by its id or name", "invalid_org");
+    }
+  } else if (!c.org.empty()) {
+    return Status::InvalidArgument("an account's key acts as its account, not as an org",
+                                   "invalid_key");
   } else {
     if (c.site_admin)
       return Status::InvalidArgument("an account's key acts as its account", "invalid_key");
@@ -113,8 +124,15 @@ Result<Decision> Decide(const StateView& s, const CommandMeta& m, const IssueApi
     AccountRecord a;
     ORGD_RETURN_IF_ERROR(LoadLiveAccount(s, m, c.account_id, &a));
   }
+  OrgRecord org;
+  if (!c.org.empty()) {
+    Status found = OrgReader(s.model(OrgProjection::kName)).Find(c.org, &org);
+    if (found.IsNotFound()) return Status::NotFound("no org '" + c.org + "'", "unknown_org");
+    ORGD_RETURN_IF_ERROR(found);
+  }
   ORGD_RETURN_IF_ERROR(CheckFresh(s, c.key_id, c.key_sha256));
   ApiKeyIssued e{c.key_id, c.key_sha256, c.account_id, c.site_admin, c.label, c.expires_ms, {}, {}};
+  if (!c.org.empty()) e.org_id = org.id;
   if (!c.account_id.empty()) {
     e.scope = c.scope;
     if (!c.project_id.empty()) e.project_id = c.project_id;
@@ -186,9 +204,18 @@ Result<Decision> Decide(const StateView& s, const CommandMeta& m, const StartSes
 }
 
 Result<Decision> Decide(const StateView& s, const CommandMeta& m, const IssueAccessToken& c) {
-  if (!m.site_admin) return Status::Forbidden("only site admins may issue access tokens");
   AccountRecord a;
-  ORGD_RETURN_IF_ERROR(LoadLiveAccount(s, m, c.account_id, &a));
+  if (m.site_admin || m.actor == "system") {
+    ORGD_RETURN_IF_ERROR(LoadLiveAccount(s, m, c.account_id, &a));
+  } else if (c.account_id == m.account_id) {
+    return Status::Forbidden("access tokens are issued by site admins and home org admins",
+                             "missing_capability");
+  } else {  // an admin of the account's home org
+    ORGD_RETURN_IF_ERROR(CheckHomeOrgAdmin(s, m, c.account_id, &a));
+    if (!a.active) {
+      return Status::Conflict("account " + a.id + " is deactivated", "account_inactive");
+    }
+  }
   ORGD_RETURN_IF_ERROR(CheckFresh(s, c.token_id, c.token_sha256));
   AccessTokenIssued e{c.token_id, c.token_sha256, c.account_id, c.expires_ms};
   Decision d;

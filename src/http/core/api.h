@@ -48,6 +48,9 @@ struct ApiOptions {
   // A credential's use is recorded (an event) at most this often; 0 turns
   // the recording off.
   int64_t credential_use_interval_ms = 5 * 60 * 1000;
+  // The plan catalog: the roles an org may have (`orgd serve --org-plans`).
+  // The first is a new org's plan when it names none.
+  std::vector<std::string> org_plans = {"default", "guest", "org_default"};
 };
 
 // Counters the socket layer keeps and /metrics shows.

@@ -192,6 +192,7 @@ Status Authenticator::AuthenticateSecret(std::string_view secret, Principal* out
   out->site_admin = site_admin;
   out->kind = std::move(c.kind);
   out->project_id = std::move(c.project_id);
+  out->org_id = c.org_id;
   return Status::OK();
 }
 

@@ -37,6 +37,7 @@ struct Principal {
   bool site_admin = false;
   std::string kind;        // "api_key" or "session"
   std::string project_id;  // a project-scoped key: the project it acts in
+  uint64_t org_id = 0;     // an org-scoped site key: its org (0: none)
 
   // The actor recorded in events: "key:<key_id>"; on a public route
   // "account:<id>" once the caller proved to be that account (a password

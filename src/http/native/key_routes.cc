@@ -1,6 +1,7 @@
 // Site keys: /api/v1/keys. A site admin issues another site-admin key (the
-// bootstrap key's replacement) and revokes keys by id. Account keys come
-// with accounts (/api/v1/accounts/{id}/keys).
+// bootstrap key's replacement) or a site key of one org ({"org": id or
+// name}: no site admin, gone with its org), and revokes keys by id. Account
+// keys come with accounts (/api/v1/accounts/{id}/keys).
 #include <nlohmann/json.hpp>
 
 #include "common/json_util.h"
@@ -16,7 +17,7 @@ namespace {
 
 using nlohmann::json;
 
-// {"label"?: string, "expires_at"?: ISO 8601 time}
+// {"label"?: string, "expires_at"?: ISO 8601 time, "org"?: id or name}
 Status DecodeIssueKey(std::string_view body, int64_t now_ms, IssueApiKey* out) {
   if (body.empty()) return Status::OK();
   json j;
@@ -31,10 +32,16 @@ Status DecodeIssueKey(std::string_view body, int64_t now_ms, IssueApiKey* out) {
                                        "2027-01-01T00:00:00Z",
                                        "bad_field");
       }
+    } else if (key == "org" && v.is_number_unsigned()) {
+      out->org = std::to_string(v.get<uint64_t>());
+    } else if (key == "org" && v.is_string() && !v.get<std::string>().empty()) {
+      out->org = v.get<std::string>();
+    } else if (key == "org") {
+      return Status::InvalidArgument("'org' must be an org's id or name", "bad_field");
     } else if (key == "label" || key == "expires_at") {
       return Status::InvalidArgument("'" + key + "' must be a string", "bad_field");
     } else {
-      return Status::InvalidArgument("unknown field '" + key + "'; allowed: label, expires_at",
+      return Status::InvalidArgument("unknown field '" + key + "'; allowed: label, expires_at, org",
                                      "unknown_field");
     }
   }
@@ -55,6 +62,8 @@ HttpResponse IssuedKey(const CommandOutcome& o, const std::string& secret) {
             {"label", stored.value("label", "")},
             {"site_admin", stored.value("site_admin", false)},
             {"expires_at", expires ? json(FormatIsoMs(expires)) : json(nullptr)}};
+  const uint64_t org = stored.value("org_id", uint64_t{0});
+  if (org != 0) body["org_id"] = org;  // an org-scoped site key
   r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
   return r;
 }
@@ -67,8 +76,8 @@ void IssueKeyRoute(Api& api, Call call) {
   const std::string secret = NewApiKey();
   k.key_id = RandomBase62(16);
   k.key_sha256 = ToHex(Sha256Of(secret));
-  k.site_admin = true;
-  if (k.label.empty()) k.label = "site admin key";
+  k.site_admin = k.org.empty();  // an org's key is a site key of that org, no site admin
+  if (k.label.empty()) k.label = k.org.empty() ? "site admin key" : "org key";
   api.SubmitCommand(std::move(call), Command{{}, std::move(k)},
                     [secret](const CommandOutcome& o) { return IssuedKey(o, secret); });
 }

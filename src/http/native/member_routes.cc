@@ -461,12 +461,33 @@ void AccountOrgsRoute(const Api& api, Call call) {
   call.reply(std::move(r));
 }
 
+// GET /api/v1/orgs/{org}/usage: each counter beside its quota (null: unlimited).
+void UsageRoute(const Api& api, Call call) {
+  OrgAccess access;
+  uint64_t members = 0;
+  Status s = CallerAccess(api, call, 0, &access);
+  if (s.ok()) s = api.views().CountMembers(access.org.id, &members);
+  if (!s.ok()) return call.Fail(s);
+  const OrgRecord& o = access.org;
+  auto pair = [](uint64_t used, uint64_t quota) {
+    return json{{"used", used}, {"quota", quota ? json(quota) : json(nullptr)}};
+  };
+  json body = {{"org_id", o.id},
+               {"members", pair(members, o.max_members)},
+               {"rows", pair(o.usage_rows, o.row_limit)},
+               {"storage", pair(o.usage_storage, o.storage_quota)},
+               {"assets_mb", pair(o.usage_assets_mb, o.asset_quota_mb)}};
+  call.reply(JsonReply(200, DumpJson(body)));
+}
+
 }  // namespace
 
 void RegisterMemberRoutes(Api& api) {
   const Surface* native = &NativeSurface();
   using P = RoutePolicy;
   const std::string org = "/api/v1/orgs/{org}";
+  api.Add(native, "GET", org + "/usage", P::OrgCapability("view_org"),
+          [&api](Call c) { UsageRoute(api, std::move(c)); });
   api.Add(native, "GET", org + "/roles", P::OrgCapability("view_org"),
           [&api](Call c) { ListRolesRoute(api, std::move(c)); });
   api.Add(native, "GET", org + "/roles/{name}", P::OrgCapability("view_org"),

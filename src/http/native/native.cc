@@ -21,6 +21,11 @@ void RegisterNativeRoutes(Api& api, const NativeDeps& deps) {
   RegisterSignInRoutes(api, deps);
   RegisterSystemRoutes(api);
   RegisterMemberRoutes(api);
+  RegisterProjectRoutes(api);
+  RegisterMessageRoutes(api);
+  RegisterInvitationRoutes(api, deps);
+  RegisterDomainRoutes(api);
+  RegisterOpenApiRoutes(api);
 }
 
 HttpResponse ResponseFor(const CommandOutcome& o) {

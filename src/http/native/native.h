@@ -17,6 +17,8 @@ struct AccountRecord;
 struct CommandOutcome;
 struct CreateOrg;
 struct UpdateOrg;
+struct SetOrgUsage;
+struct SetOrgMetadata;
 class UserSearch;
 }  // namespace orgd
 
@@ -62,6 +64,15 @@ void RegisterSignInRoutes(Api& api, const NativeDeps& deps);
 void RegisterSystemRoutes(Api& api);  // /api/v1/ping, /api/v1/whoami
 // /api/v1/orgs/{org}/members|roles|departments, /api/v1/check, memberships:batch
 void RegisterMemberRoutes(Api& api);
+// /api/v1/orgs/{org}/groups|projects, /projects/{id}/collaborators
+void RegisterProjectRoutes(Api& api);
+// /api/v1/orgs/{org}/messages, /api/v1/messages, /api/v1/accounts/{id}/inbox
+void RegisterMessageRoutes(Api& api);
+// /api/v1/orgs/{org}/invitations, /api/v1/invitations/{token} (links on deps.auth.public_url)
+void RegisterInvitationRoutes(Api& api, const NativeDeps& deps);
+// /api/v1/orgs/{org}/domains, /api/v1/domains/{domain}
+void RegisterDomainRoutes(Api& api);
+void RegisterOpenApiRoutes(Api& api);  // /api/v1/openapi.json (docs/openapi.json)
 
 // An account as the native API shows it; the email only when with_email.
 std::string AccountJson(const AccountRecord& a, bool with_email);
@@ -75,5 +86,8 @@ HttpResponse ResponseFor(const CommandOutcome& outcome);
 // directly. InvalidArgument names the offending field.
 Status DecodeCreateOrg(std::string_view body, CreateOrg* out);
 Status DecodeUpdateOrg(std::string_view body, UpdateOrg* out);
+// {rows?, storage?, assets_mb?} and {value}: the bodies of an org's usage and metadata.
+Status DecodeSetOrgUsage(std::string_view body, SetOrgUsage* out);
+Status DecodeSetOrgMetadata(std::string_view body, SetOrgMetadata* out);
 
 }  // namespace orgd::http

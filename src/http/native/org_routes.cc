@@ -1,6 +1,11 @@
-// The native organizations API: /api/v1/orgs.
+// The native organizations API: /api/v1/orgs, with an org's usage and metadata.
+#include <algorithm>
 #include <charconv>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "common/json_util.h"
 #include "common/random.h"
@@ -82,14 +87,97 @@ bool NoneMatchHits(std::string_view header, std::string_view etag) {
   return false;
 }
 
+constexpr std::string_view kQuotaFields[] = {"max_members", "row_limit", "storage_quota",
+                                             "asset_quota_mb"};
+
+bool IsQuotaField(std::string_view key) {
+  return std::find(std::begin(kQuotaFields), std::end(kQuotaFields), key) != std::end(kQuotaFields);
+}
+
+// A whole number >= 0, or (when null_ok) null for 0.
+Status CounterField(const std::string& key, const json& v, bool null_ok, uint64_t* out) {
+  if (null_ok && v.is_null()) {
+    *out = 0;
+    return Status::OK();
+  }
+  if (!v.is_number_unsigned()) {
+    return Status::InvalidArgument(
+        "'" + key + "' must be a whole number >= 0" + (null_ok ? " or null" : ""), "bad_field");
+  }
+  *out = v.get<uint64_t>();
+  return Status::OK();
+}
+
+Status SetQuota(const std::string& key, const json& v, UpdateOrg* out) {
+  uint64_t n = 0;
+  ORGD_RETURN_IF_ERROR(CounterField(key, v, /*null_ok=*/true, &n));  // null: unlimited
+  if (key == "max_members") out->max_members = n;
+  if (key == "row_limit") out->row_limit = n;
+  if (key == "storage_quota") out->storage_quota = n;
+  if (key == "asset_quota_mb") out->asset_quota_mb = n;
+  return Status::OK();
+}
+
+// {"max_members": 5, ...}: the quotas as GET shows them.
+Status SetQuotas(const json& v, UpdateOrg* out) {
+  if (!v.is_object()) {
+    return Status::InvalidArgument(
+        "'quotas' must be an object of max_members, row_limit, storage_quota, asset_quota_mb",
+        "bad_field");
+  }
+  for (const auto& [key, q] : v.items()) {
+    if (!IsQuotaField(key)) {
+      return UnknownField("quotas." + key, "max_members, row_limit, storage_quota, asset_quota_mb");
+    }
+    ORGD_RETURN_IF_ERROR(SetQuota(key, q, out));
+  }
+  return Status::OK();
+}
+
+// One of the org attributes that POST and PATCH accept alike (role, quotas,
+// subscription, auto_join, auto_join_role); *handled is false for another key.
+Status DecodeOrgAttribute(const std::string& key, const json& v, UpdateOrg* out, bool* handled) {
+  *handled = true;
+  if (IsQuotaField(key)) return SetQuota(key, v, out);
+  if (key == "quotas") return SetQuotas(v, out);
+  if (key == "auto_join") {
+    if (!v.is_boolean()) {
+      return Status::InvalidArgument("'auto_join' must be true or false", "bad_field");
+    }
+    out->auto_join = v.get<bool>();
+    return Status::OK();
+  }
+  std::optional<std::string>* text = nullptr;
+  if (key == "role") text = &out->role;
+  if (key == "subscription") text = &out->subscription;
+  if (key == "auto_join_role") text = &out->auto_join_role;
+  if (text == nullptr) {
+    *handled = false;
+    return Status::OK();
+  }
+  text->emplace();
+  ORGD_RETURN_IF_ERROR(StringField(key, v, &**text));
+  if (key == "role" && (*text)->empty()) {
+    return Status::InvalidArgument("'role' must name a plan", "invalid_plan");
+  }
+  return Status::OK();
+}
+
+constexpr std::string_view kAttributes =
+    "role, max_members, row_limit, storage_quota, asset_quota_mb, quotas, subscription, "
+    "auto_join, auto_join_role";
+
 }  // namespace
 
 Status DecodeCreateOrg(std::string_view body, CreateOrg* out) {
-  static constexpr std::string_view kAllowed = "name, title, description, email_address, link";
+  static const std::string kAllowed =
+      "name, title, description, email_address, link, " + std::string(kAttributes);
   json j;
   ORGD_RETURN_IF_ERROR(ParseObject(body, &j));
   bool has_name = false;
+  UpdateOrg attrs;
   for (const auto& [key, v] : j.items()) {
+    bool handled = false;
     if (key == "name") {
       ORGD_RETURN_IF_ERROR(StringField(key, v, &out->name));
       has_name = true;
@@ -102,15 +190,25 @@ Status DecodeCreateOrg(std::string_view body, CreateOrg* out) {
     } else if (key == "link") {
       ORGD_RETURN_IF_ERROR(StringField(key, v, &out->link));
     } else {
-      return UnknownField(key, kAllowed);
+      ORGD_RETURN_IF_ERROR(DecodeOrgAttribute(key, v, &attrs, &handled));
+      if (!handled) return UnknownField(key, kAllowed);
     }
   }
   if (!has_name) return Status::InvalidArgument("'name' is required", "missing_field");
+  if (attrs.role) out->role = *attrs.role;
+  out->max_members = attrs.max_members.value_or(out->max_members);
+  out->row_limit = attrs.row_limit.value_or(out->row_limit);
+  out->storage_quota = attrs.storage_quota.value_or(out->storage_quota);
+  out->asset_quota_mb = attrs.asset_quota_mb.value_or(out->asset_quota_mb);
+  if (attrs.subscription) out->subscription = *attrs.subscription;
+  out->auto_join = attrs.auto_join.value_or(out->auto_join);
+  if (attrs.auto_join_role) out->auto_join_role = *attrs.auto_join_role;
   return Status::OK();
 }
 
 Status DecodeUpdateOrg(std::string_view body, UpdateOrg* out) {
-  static constexpr std::string_view kAllowed = "title, description, email_address, link";
+  static const std::string kAllowed =
+      "title, description, email_address, link, " + std::string(kAttributes);
   json j;
   ORGD_RETURN_IF_ERROR(ParseObject(body, &j));
   for (const auto& [key, v] : j.items()) {
@@ -122,7 +220,12 @@ Status DecodeUpdateOrg(std::string_view body, UpdateOrg* out) {
     if (key == "name") {
       return Status::InvalidArgument("an organization's name cannot be changed", "immutable_field");
     }
-    if (field == nullptr) return UnknownField(key, kAllowed);
+    if (field == nullptr) {
+      bool handled = false;
+      ORGD_RETURN_IF_ERROR(DecodeOrgAttribute(key, v, out, &handled));
+      if (!handled) return UnknownField(key, kAllowed);
+      continue;
+    }
     if (v.is_null()) {
       *field = std::string();  // null clears the field
     } else {
@@ -133,11 +236,52 @@ Status DecodeUpdateOrg(std::string_view body, UpdateOrg* out) {
   return Status::OK();
 }
 
+Status DecodeSetOrgUsage(std::string_view body, SetOrgUsage* out) {
+  json j;
+  ORGD_RETURN_IF_ERROR(ParseObject(body, &j));
+  for (const auto& [key, v] : j.items()) {
+    std::optional<uint64_t>* field = nullptr;
+    if (key == "rows") field = &out->rows;
+    if (key == "storage") field = &out->storage;
+    if (key == "assets_mb") field = &out->assets_mb;
+    if (field == nullptr) return UnknownField(key, "rows, storage, assets_mb");
+    field->emplace();
+    ORGD_RETURN_IF_ERROR(CounterField(key, v, /*null_ok=*/false, &**field));
+  }
+  return Status::OK();
+}
+
+Status DecodeSetOrgMetadata(std::string_view body, SetOrgMetadata* out) {
+  json j;
+  ORGD_RETURN_IF_ERROR(ParseObject(body, &j));
+  bool has_value = false;
+  for (const auto& [key, v] : j.items()) {
+    if (key != "value") return UnknownField(key, "value");
+    ORGD_RETURN_IF_ERROR(StringField(key, v, &out->value));
+    has_value = true;
+  }
+  if (!has_value) return Status::InvalidArgument("'value' is required", "missing_field");
+  return Status::OK();
+}
+
 namespace {
+
+// The plan must be in the server's catalog (a stateless check: the catalog
+// is configuration, not state).
+Status CheckPlan(const std::vector<std::string>& plans, const std::string& role) {
+  if (std::find(plans.begin(), plans.end(), role) != plans.end()) return Status::OK();
+  std::string allowed;
+  for (const auto& p : plans) allowed += (allowed.empty() ? "" : ", ") + p;
+  return Status::InvalidArgument("unknown plan '" + role + "'; allowed: " + allowed,
+                                 "unknown_plan");
+}
 
 void CreateOrgRoute(Api& api, Call call) {
   orgd::CreateOrg c;
   Status s = DecodeCreateOrg(call.req.body, &c);
+  const std::vector<std::string>& plans = api.options().org_plans;
+  if (s.ok() && c.role.empty() && !plans.empty()) c.role = plans.front();
+  if (s.ok()) s = CheckPlan(plans, c.role);
   if (!s.ok()) return call.Fail(s);
   c.uuid = NewUuid();
   api.SubmitCommand(std::move(call), Command{{}, std::move(c)}, ResponseFor);
@@ -146,6 +290,7 @@ void CreateOrgRoute(Api& api, Call call) {
 void UpdateOrgRoute(Api& api, Call call) {
   orgd::UpdateOrg c;
   Status s = DecodeUpdateOrg(call.req.body, &c);
+  if (s.ok() && c.role) s = CheckPlan(api.options().org_plans, *c.role);
   if (!s.ok()) return call.Fail(s);
   c.org = call.params[0];
   api.SubmitCommand(std::move(call), Command{{}, std::move(c)}, ResponseFor);
@@ -154,6 +299,53 @@ void UpdateOrgRoute(Api& api, Call call) {
 void DeleteOrgRoute(Api& api, Call call) {
   orgd::DeleteOrg c{call.params[0]};
   api.SubmitCommand(std::move(call), Command{{}, std::move(c)}, ResponseFor);
+}
+
+void SetOrgUsageRoute(Api& api, Call call) {
+  SetOrgUsage c;
+  Status s = DecodeSetOrgUsage(call.req.body, &c);
+  if (!s.ok()) return call.Fail(s);
+  c.org = call.params[0];
+  api.SubmitCommand(std::move(call), Command{{}, std::move(c)}, ResponseFor);
+}
+
+void SetOrgMetadataRoute(Api& api, Call call) {
+  SetOrgMetadata c;
+  Status s = DecodeSetOrgMetadata(call.req.body, &c);
+  if (!s.ok()) return call.Fail(s);
+  c.org = call.params[0];
+  c.key = call.params[1];
+  api.SubmitCommand(std::move(call), Command{{}, std::move(c)}, ResponseFor);
+}
+
+void RemoveOrgMetadataRoute(Api& api, Call call) {
+  RemoveOrgMetadata c{call.params[0], call.params[1]};
+  api.SubmitCommand(std::move(call), Command{{}, std::move(c)}, ResponseFor);
+}
+
+HttpResponse NoStoreJson(std::string body) {
+  HttpResponse r;
+  r.body = std::move(body);
+  r.AddHeader("Cache-Control", "no-store");
+  return r;
+}
+
+void GetOrgMetadataRoute(const Api& api, Call call) {
+  Status s = ValidateOrgMetadataKey(call.params[1]);
+  std::string value;
+  if (s.ok()) s = api.views().FindOrgMetadata(call.params[0], call.params[1], &value);
+  if (!s.ok()) return call.Fail(s);
+  call.reply(NoStoreJson(OrgMetadataJson(call.params[1], value)));
+}
+
+void ListOrgMetadataRoute(const Api& api, Call call) {
+  std::vector<std::pair<std::string, std::string>> entries;
+  Status s = api.views().ListOrgMetadata(call.params[0], &entries);
+  if (!s.ok()) return call.Fail(s);
+  json metadata = json::object();
+  for (auto& [key, value] : entries) metadata[key] = std::move(value);
+  call.reply(NoStoreJson(json{{"metadata", std::move(metadata)}}.dump(
+      -1, ' ', false, json::error_handler_t::replace)));
 }
 
 void GetOrgRoute(const Api& api, Call call) {
@@ -241,6 +433,16 @@ void RegisterOrgRoutes(Api& api) {
           [&api](Call c) { UpdateOrgRoute(api, std::move(c)); });
   api.Add(native, "DELETE", "/api/v1/orgs/{org}", admin,
           [&api](Call c) { DeleteOrgRoute(api, std::move(c)); });
+  api.Add(native, "PUT", "/api/v1/orgs/{org}/usage", admin,
+          [&api](Call c) { SetOrgUsageRoute(api, std::move(c)); });
+  api.Add(native, "GET", "/api/v1/orgs/{org}/metadata", admin,
+          [&api](Call c) { ListOrgMetadataRoute(api, std::move(c)); });
+  api.Add(native, "GET", "/api/v1/orgs/{org}/metadata/{key}", admin,
+          [&api](Call c) { GetOrgMetadataRoute(api, std::move(c)); });
+  api.Add(native, "PUT", "/api/v1/orgs/{org}/metadata/{key}", admin,
+          [&api](Call c) { SetOrgMetadataRoute(api, std::move(c)); });
+  api.Add(native, "DELETE", "/api/v1/orgs/{org}/metadata/{key}", admin,
+          [&api](Call c) { RemoveOrgMetadataRoute(api, std::move(c)); });
 }
 
 }  // namespace orgd::http

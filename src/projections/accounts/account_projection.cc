@@ -2,10 +2,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <string>
+#include <vector>
+
 #include "common/json_util.h"
 #include "common/random.h"
 #include "src/events/account_events.h"
 #include "src/events/credential_events.h"
+#include "src/events/org_events.h"
 #include "storage/keys.h"
 
 namespace orgd {
@@ -117,6 +121,35 @@ Status ApplyDeleted(const EventEnvelope& e, ModelWriter& w) {
   v += R"({"id":")" + a.id + R"(","deleted":true})";
   w.Put(IdKey(a.id), v);
   return AddToCount(w, -1);
+}
+
+// The accounts whose home org it was become org-less: their record shows no
+// home org and the "h" entries go. No event of theirs: their versions stay.
+Status ApplyOrgDeleted(const EventEnvelope& e, ModelWriter& w) {
+  OrgDeleted d;
+  ORGD_RETURN_IF_ERROR(DecodeAs(e, &d));
+  const std::string prefix = HomeOrgKey(d.id, "");
+  std::vector<std::string> ids;
+  {
+    auto it = w.NewIterator(d.id == UINT64_MAX ? std::string("i") : HomeOrgKey(d.id + 1, ""));
+    // A pending batch's iterator may pass the bound: check each key.
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      ids.emplace_back(it->key().substr(prefix.size()));
+    }
+    ORGD_RETURN_IF_ERROR(it->status());
+  }
+  for (const auto& id : ids) {
+    w.Delete(HomeOrgKey(d.id, id));
+    AccountRecord a;
+    Status s = ReadRecord(w, id, &a);
+    if (s.IsNotFound()) continue;  // a deleted account keeps no index entry, but be lenient
+    ORGD_RETURN_IF_ERROR(s);
+    if (a.home_org_id != d.id) continue;
+    a.home_org_id = 0;
+    a.home_org.clear();
+    WriteRecord(w, a);
+  }
+  return Status::OK();
 }
 
 // The stream moved on (the hash itself lives in the credentials model).
@@ -281,6 +314,7 @@ Status AccountProjection::Apply(const EventEnvelope& e, ModelWriter& w) const {
   if (e.type == AccountUpdated::kType) return ApplyUpdated(e, w);
   if (e.type == AccountDeleted::kType) return ApplyDeleted(e, w);
   if (e.type == AccountPasswordSet::kType) return ApplyPasswordSet(e, w);
+  if (e.type == OrgDeleted::kType) return ApplyOrgDeleted(e, w);
   if (e.type == CredentialUsed::kType) {
     CredentialUsed u;
     ORGD_RETURN_IF_ERROR(DecodeAs(e, &u));

@@ -7,9 +7,12 @@
 //   "n" lower(username) -> uuid        (usernames are unique, case-insensitively)
 //   "h" BE64(org) uuid  -> ""          (accounts by home org)
 //   "\0count"           -> BE64(live accounts)
+//   "\0schema"          -> BE64(2)
 //   "\0checkpoint"      -> BE64(last position applied)
 // A deleted account keeps only {"id","deleted":true} under "a": no name, no
 // email, no username (anonymised); its email and username are free again.
+// A deleted org's accounts lose their home org (schema 2): their records show
+// none and their "h" entries go.
 // AccountProjection is immutable and shareable; an AccountReader is not.
 #pragma once
 
@@ -54,6 +57,8 @@ class AccountProjection final : public Projection {
   // The entity kind of its snapshots: BE64(version) + the record's JSON.
   static constexpr std::string_view kEntity = "account";
   std::string_view name() const override { return kName; }
+  // 2: OrgDeleted clears the home org of its accounts.
+  uint32_t schema() const override { return 2; }
   Status Apply(const EventEnvelope& e, ModelWriter& w) const override;
   Status Snapshot(std::string_view kind, std::string_view id, const ModelReader& r,
                   std::string* out) const override;

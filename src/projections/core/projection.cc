@@ -2,8 +2,12 @@
 
 #include "src/projections/accounts/account_projection.h"
 #include "src/projections/credentials/credential_projection.h"
+#include "src/projections/domains/domain_projection.h"
+#include "src/projections/invitations/invitation_projection.h"
+#include "src/projections/inbox/inbox_projection.h"
 #include "src/projections/members/member_projection.h"
 #include "src/projections/orgs/org_projection.h"
+#include "src/projections/projects/project_projection.h"
 #include "storage/keys.h"
 
 namespace orgd {
@@ -18,6 +22,10 @@ std::vector<std::unique_ptr<Projection>> AllProjections() {
   v.push_back(std::make_unique<CredentialProjection>());
   v.push_back(std::make_unique<AccountProjection>());
   v.push_back(std::make_unique<MemberProjection>());
+  v.push_back(std::make_unique<ProjectProjection>());
+  v.push_back(std::make_unique<InboxProjection>());
+  v.push_back(std::make_unique<InvitationProjection>());
+  v.push_back(std::make_unique<DomainProjection>());
   return v;
 }
 

@@ -5,6 +5,7 @@
 #include "common/json_util.h"
 #include "src/events/account_events.h"
 #include "src/events/credential_events.h"
+#include "src/events/org_events.h"
 #include "storage/keys.h"
 
 namespace orgd {
@@ -20,6 +21,10 @@ std::string HashKey(std::string_view sha256_hex) { return "k" + std::string(sha2
 std::string IdKey(std::string_view key_id) { return "i" + std::string(key_id); }
 std::string AccountKey(std::string_view account_id, std::string_view key_id) {
   return "a" + std::string(account_id) + "/" + std::string(key_id);
+}
+std::string OrgPrefix(uint64_t org_id) { return "o" + EncodeBE64(org_id); }
+std::string OrgKey(uint64_t org_id, std::string_view key_id) {
+  return OrgPrefix(org_id) + std::string(key_id);
 }
 std::string UsedKey(std::string_view key_id) { return "u" + std::string(key_id); }
 std::string PasswordKey(std::string_view account_id) { return "p" + std::string(account_id); }
@@ -38,6 +43,16 @@ Status CredentialIdsOf(const ModelReader& r, std::string_view account_id,
   return it->status();
 }
 
+// The ids of the org's keys, from the "o" index.
+Status KeyIdsOfOrg(const ModelReader& r, uint64_t org_id, std::vector<std::string>* ids) {
+  const std::string prefix = OrgPrefix(org_id);
+  auto it = r.NewIterator(org_id == UINT64_MAX ? std::string("p") : OrgPrefix(org_id + 1));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    ids->emplace_back(it->key().substr(prefix.size()));
+  }
+  return it->status();
+}
+
 Status GetCounter(const ModelReader& r, std::string_view key, uint64_t* n) {
   return ReadBE64(r, key, 0, n);
 }
@@ -50,10 +65,10 @@ Status AddToCounter(ModelWriter& w, std::string_view key, int delta) {
 }
 
 std::string EncodeRecord(const Credential& c) {
-  nlohmann::json j{
-      {"key_id", c.key_id}, {"account_id", c.account_id}, {"site_admin", c.site_admin},
-      {"label", c.label},   {"expires_ms", c.expires_ms}, {"kind", c.kind},
-      {"scope", c.scope},   {"project_id", c.project_id}, {"created_ms", c.created_ms}};
+  nlohmann::json j{{"key_id", c.key_id}, {"account_id", c.account_id}, {"site_admin", c.site_admin},
+                   {"label", c.label},   {"expires_ms", c.expires_ms}, {"kind", c.kind},
+                   {"scope", c.scope},   {"project_id", c.project_id}, {"created_ms", c.created_ms},
+                   {"org_id", c.org_id}};
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -76,11 +91,14 @@ Status DecodeRecord(std::string_view v, Credential* out) {
       return true;
     };
     const FlatJson::Value* admin = f.Find("site_admin");
-    if (text("key_id", &out->key_id) && text("account_id", &out->account_id) &&
-        text("label", &out->label) && num("expires_ms", &out->expires_ms) &&
-        text("kind", &out->kind) && text("scope", &out->scope) &&
-        text("project_id", &out->project_id) && num("created_ms", &out->created_ms) &&
-        admin != nullptr && (admin->kind == Kind::kTrue || admin->kind == Kind::kFalse)) {
+    const FlatJson::Value* org = f.Find("org_id");  // absent before schema 4
+    out->org_id = org != nullptr && org->kind == Kind::kUnsigned ? org->number : 0;
+    if ((org == nullptr || org->kind == Kind::kUnsigned) && text("key_id", &out->key_id) &&
+        text("account_id", &out->account_id) && text("label", &out->label) &&
+        num("expires_ms", &out->expires_ms) && text("kind", &out->kind) &&
+        text("scope", &out->scope) && text("project_id", &out->project_id) &&
+        num("created_ms", &out->created_ms) && admin != nullptr &&
+        (admin->kind == Kind::kTrue || admin->kind == Kind::kFalse)) {
       out->site_admin = admin->kind == Kind::kTrue;
       return Status::OK();
     }
@@ -97,6 +115,7 @@ Status DecodeRecord(std::string_view v, Credential* out) {
     out->scope = j.value("scope", std::string());
     out->project_id = j.value("project_id", std::string());
     out->created_ms = j.value("created_ms", int64_t{0});
+    out->org_id = j.value("org_id", uint64_t{0});
   } catch (const nlohmann::json::exception&) {
     return Status::Corruption("credentials model: record fields");
   }
@@ -107,6 +126,7 @@ Status AddCredential(const Credential& c, ModelWriter& w) {
   w.Put(HashKey(c.key_sha256), EncodeRecord(c));
   w.Put(IdKey(c.key_id), c.key_sha256);
   if (!c.account_id.empty()) w.Put(AccountKey(c.account_id, c.key_id), "");
+  if (c.org_id != 0) w.Put(OrgKey(c.org_id, c.key_id), "");
   ORGD_RETURN_IF_ERROR(AddToCounter(w, kCountKey, 1));
   if (c.site_admin) ORGD_RETURN_IF_ERROR(AddToCounter(w, kSiteAdminsKey, 1));
   return Status::OK();
@@ -117,6 +137,7 @@ Status RemoveCredential(const Credential& c, ModelWriter& w) {
   w.Delete(IdKey(c.key_id));
   w.Delete(UsedKey(c.key_id));
   if (!c.account_id.empty()) w.Delete(AccountKey(c.account_id, c.key_id));
+  if (c.org_id != 0) w.Delete(OrgKey(c.org_id, c.key_id));
   ORGD_RETURN_IF_ERROR(AddToCounter(w, kCountKey, -1));
   if (c.site_admin) ORGD_RETURN_IF_ERROR(AddToCounter(w, kSiteAdminsKey, -1));
   return Status::OK();
@@ -136,6 +157,7 @@ Status ApplyIssued(const EventEnvelope& e, ModelWriter& w) {
   c.scope = k.scope.value_or(k.account_id.empty() ? "" : "account");
   c.project_id = k.project_id.value_or("");
   c.created_ms = e.timestamp_ms;
+  c.org_id = k.org_id.value_or(0);
   return AddCredential(c, w);
 }
 
@@ -213,6 +235,21 @@ Status ApplyAccountDeleted(const EventEnvelope& e, ModelWriter& w) {
   return Status::OK();
 }
 
+// The org's keys go with it.
+Status ApplyOrgDeleted(const EventEnvelope& e, ModelWriter& w) {
+  OrgDeleted d;
+  ORGD_RETURN_IF_ERROR(DecodeAs(e, &d));
+  std::vector<std::string> ids;
+  ORGD_RETURN_IF_ERROR(KeyIdsOfOrg(w, d.id, &ids));
+  CredentialReader reader(w);
+  for (const auto& id : ids) {
+    Credential c;
+    ORGD_RETURN_IF_ERROR(reader.FindById(id, &c));
+    ORGD_RETURN_IF_ERROR(RemoveCredential(c, w));
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Status CredentialProjection::Apply(const EventEnvelope& e, ModelWriter& w) const {
@@ -223,6 +260,7 @@ Status CredentialProjection::Apply(const EventEnvelope& e, ModelWriter& w) const
   if (e.type == CredentialUsed::kType) return ApplyUsed(e, w);
   if (e.type == AccountPasswordSet::kType) return ApplyPasswordSet(e, w);
   if (e.type == AccountDeleted::kType) return ApplyAccountDeleted(e, w);
+  if (e.type == OrgDeleted::kType) return ApplyOrgDeleted(e, w);
   return Status::OK();
 }
 

@@ -3,16 +3,19 @@
 //
 // Layout of "proj.credentials" (frozen; see docs/storage.md):
 //   "k" sha256-hex -> JSON {key_id, account_id, site_admin, label, expires_ms,
-//                           kind, scope, project_id, created_ms}   (kind.. : schema 3)
+//                           kind, scope, project_id, created_ms,   (kind.. : schema 3)
+//                           org_id}                                (org_id: schema 4)
 //   "i" key_id     -> sha256-hex                     (schema 2)
 //   "a" account_id "/" key_id -> ""                  (an account's credentials; schema 3)
+//   "o" BE64(org_id) key_id -> ""                    (an org's site keys; schema 4)
 //   "u" key_id     -> BE64(last use, ms)             (schema 3)
 //   "p" account_id -> Argon2id hash string           (schema 3)
 //   "\0count"      -> BE64(number of live credentials)
 //   "\0site_admins"-> BE64(number of live site keys with site_admin)   (schema 2)
-//   "\0schema"     -> BE64(3)
+//   "\0schema"     -> BE64(4)
 //   "\0checkpoint" -> BE64(last position applied)
-// Deleting an account removes its credentials and its password hash.
+// Deleting an account removes its credentials and its password hash;
+// deleting an org removes its org-scoped keys.
 // CredentialProjection is immutable and shareable; a CredentialReader is not.
 #pragma once
 
@@ -35,6 +38,7 @@ struct Credential {
   std::string scope;       // api_key: "account" or "project"; empty for a site key
   std::string project_id;  // scope "project"
   int64_t created_ms = 0;
+  uint64_t org_id = 0;  // an org-scoped site key: its org; 0 for every other credential
 };
 
 inline constexpr std::string_view kKindApiKey = "api_key";
@@ -47,8 +51,8 @@ class CredentialProjection final : public Projection {
   static constexpr std::string_view kEntity = "api_key";
   std::string_view name() const override { return kName; }
   // 2: the key id index and the site-admin count. 3: kinds, the account
-  // index, last use and password hashes.
-  uint32_t schema() const override { return 3; }
+  // index, last use and password hashes. 4: org-scoped keys and their index.
+  uint32_t schema() const override { return 4; }
   Status Apply(const EventEnvelope& e, ModelWriter& w) const override;
   // Kind kEntity by key id: the stored record (no secret, no hash).
   Status Snapshot(std::string_view kind, std::string_view id, const ModelReader& r,
