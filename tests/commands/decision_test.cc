@@ -240,26 +240,27 @@ TEST_F(DecisionTest, UpdateOrDeleteOfAnUnknownOrgIsNotFound) {
   for (const std::string& ref : {std::string("nope"), std::string("2"), std::string("999")}) {
     EXPECT_TRUE(FailedWith(Decide(test::MakeUpdateOrgTitle(ref, "x", std::nullopt, SiteAdmin()))
                                .status(),
-                           &Status::IsNotFound))
+                           &Status::IsNotFound, "unknown_org"))
         << ref;
-    EXPECT_TRUE(
-        FailedWith(Decide(test::MakeDeleteOrg(ref, SiteAdmin())).status(), &Status::IsNotFound))
+    EXPECT_TRUE(FailedWith(Decide(test::MakeDeleteOrg(ref, SiteAdmin())).status(),
+                           &Status::IsNotFound, "unknown_org"))
         << ref;
   }
   GivenOrgDeleted("acme");
   EXPECT_TRUE(FailedWith(Decide(test::MakeDeleteOrg("acme", SiteAdmin())).status(),
-                         &Status::IsNotFound));
-  EXPECT_TRUE(
-      FailedWith(Decide(test::MakeDeleteOrg("1", SiteAdmin())).status(), &Status::IsNotFound));
+                         &Status::IsNotFound, "unknown_org"));
+  EXPECT_TRUE(FailedWith(Decide(test::MakeDeleteOrg("1", SiteAdmin())).status(),
+                         &Status::IsNotFound, "unknown_org"));
 }
 
-TEST_F(DecisionTest, UpdateOrDeleteByANonAdminIsForbidden) {
+TEST_F(DecisionTest, UpdateOrDeleteByAnOutsiderIsNotFound) {
   GivenOrg("acme");
+  // Member() is no member of acme: it learns nothing of the org.
   EXPECT_TRUE(FailedWith(
       Decide(test::MakeUpdateOrgTitle("acme", "x", std::nullopt, Member())).status(),
-      &Status::IsForbidden));
-  EXPECT_TRUE(
-      FailedWith(Decide(test::MakeDeleteOrg("acme", Member())).status(), &Status::IsForbidden));
+      &Status::IsNotFound, "unknown_org"));
+  EXPECT_TRUE(FailedWith(Decide(test::MakeDeleteOrg("acme", Member())).status(),
+                         &Status::IsNotFound, "unknown_org"));
 }
 
 TEST_F(DecisionTest, AStaleIfMatchIsPreconditionFailedCarryingTheCurrentVersion) {

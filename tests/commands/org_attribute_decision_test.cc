@@ -246,7 +246,7 @@ TEST_F(OrgAttributeDecisionTest, UsageIsForSiteAdminsAndNeedsACounter) {
   EXPECT_TRUE(FailedWith(Decide(Command{SiteAdmin(), SetOrgUsage{"acme", {}, {}, {}}}).status(),
                          &Status::IsInvalidArgument, "empty_update"));
   EXPECT_TRUE(FailedWith(Decide(Command{SiteAdmin(), SetOrgUsage{"nope", 1, {}, {}}}).status(),
-                         &Status::IsNotFound));
+                         &Status::IsNotFound, "unknown_org"));
 }
 
 // ------------------------------------------------------------- subscription
@@ -346,12 +346,12 @@ TEST_F(OrgAttributeDecisionTest, RemovingAnAbsentKeyIsNotFound) {
   EXPECT_EQ(d->result.kind, CommandResult::Kind::kDeleted);
 }
 
-TEST_F(OrgAttributeDecisionTest, MetadataIsForSiteAdmins) {
+TEST_F(OrgAttributeDecisionTest, MetadataIsHiddenFromOutsiders) {
   GivenOrg("acme");
   EXPECT_TRUE(FailedWith(Decide(Command{Member(), SetOrgMetadata{"acme", "k", "v"}}).status(),
-                         &Status::IsForbidden));
+                         &Status::IsNotFound, "unknown_org"));
   EXPECT_TRUE(FailedWith(Decide(Command{Member(), RemoveOrgMetadata{"acme", "k"}}).status(),
-                         &Status::IsForbidden));
+                         &Status::IsNotFound, "unknown_org"));
 }
 
 // ------------------------------------------------------------- deletion

@@ -210,13 +210,14 @@ TEST_F(WriterTest, InvalidNamesAreRejected) {
   }
 }
 
-TEST_F(WriterTest, NonSiteAdminIsForbidden) {
+TEST_F(WriterTest, NonSiteAdminIsRefused) {
   ASSERT_OK(Run(MakeCreateOrg("acme")).error);
   CommandMeta member = AdminMeta("key:member");
   member.site_admin = false;
   EXPECT_TRUE(Run(MakeCreateOrg("other", member)).error.IsForbidden());
-  EXPECT_TRUE(Run(MakeUpdateOrgTitle("acme", "t", std::nullopt, member)).error.IsForbidden());
-  EXPECT_TRUE(Run(MakeDeleteOrg("acme", member)).error.IsForbidden());
+  // Not a member of acme: the org stays hidden.
+  EXPECT_TRUE(Run(MakeUpdateOrgTitle("acme", "t", std::nullopt, member)).error.IsNotFound());
+  EXPECT_TRUE(Run(MakeDeleteOrg("acme", member)).error.IsNotFound());
   EXPECT_EQ(path_.last_position(), 1u);
 }
 

@@ -360,8 +360,8 @@ TEST_F(ApiTest, GetFindsTheOrgByIdAndByName) {
   EXPECT_EQ(by_id.body, created.body);
   EXPECT_EQ(by_name.body, created.body);
   EXPECT_EQ(HeaderOf(by_name, "ETag"), "\"1\"");
-  EXPECT_TRUE(IsError(Get("nope"), 404, "not_found"));
-  EXPECT_TRUE(IsError(Get("12345"), 404, "not_found"));
+  EXPECT_TRUE(IsError(Get("nope"), 404, "unknown_org"));
+  EXPECT_TRUE(IsError(Get("12345"), 404, "unknown_org"));
 }
 
 TEST_F(ApiTest, ListPagesThroughAllOrgsInIdOrder) {
@@ -414,7 +414,7 @@ TEST_F(ApiTest, PatchRefusesNameUnknownAndEmptyChanges) {
   EXPECT_TRUE(IsError(Patch("acme", R"({"name":"other"})"), 400, "immutable_field"));
   EXPECT_TRUE(IsError(Patch("acme", R"({"color":"red"})"), 400, "unknown_field"));
   EXPECT_TRUE(IsError(Patch("acme", "{}"), 400, "empty_update"));
-  EXPECT_TRUE(IsError(Patch("nope", R"({"title":"x"})"), 404, "not_found"));
+  EXPECT_TRUE(IsError(Patch("nope", R"({"title":"x"})"), 404, "unknown_org"));
   EXPECT_EQ(Position(), 2u);
 }
 

@@ -484,9 +484,9 @@ TEST_F(HostileClientServerTest, NulAndInvalidUtf8InTheRequestHeadAreRefused) {
   }
   // Bytes that are not UTF-8 make a path that names nothing and a key that
   // is malformed; the error messages that may echo them are valid JSON.
-  EXPECT_TRUE(IsError(Exchange(Req("GET", "/api/v1/orgs/\xff\xfe")), 404, "not_found"));
+  EXPECT_TRUE(IsError(Exchange(Req("GET", "/api/v1/orgs/\xff\xfe")), 404, "unknown_org"));
   EXPECT_TRUE(IsError(Exchange(Req("PATCH", "/api/v1/orgs/%FF%00", R"({"title":"x"})")), 404,
-                      "not_found"));
+                      "unknown_org"));
   EXPECT_TRUE(IsError(Exchange(test::FormatRequest("POST", "/api/v1/orgs", R"({"name":"acme"})",
                                                    {{"Authorization", "Bearer sk-\xff\xfe"}})),
                       401, "bad_authorization"));
@@ -541,8 +541,8 @@ TEST_F(HostileClientServerTest, NumbersOutOfRangeGet4xxAndWriteNothing) {
       {Req("PATCH", "/api/v1/orgs/acme", R"({"title":"x"})",
            {{"If-Match", "\"18446744073709551615\""}}),
        412, "version_mismatch"},  // a well-formed tag no version has
-      {Req("GET", "/api/v1/orgs/99999999999999999999999"), 404, "not_found"},
-      {Req("DELETE", "/api/v1/orgs/18446744073709551617"), 404, "not_found"},
+      {Req("GET", "/api/v1/orgs/99999999999999999999999"), 404, "unknown_org"},
+      {Req("DELETE", "/api/v1/orgs/18446744073709551617"), 404, "unknown_org"},
       // In the framing: a Content-Length beyond 64 bits, and one at the top.
       {CreateHead("Content-Length: 99999999999999999999999\r\n"), 400, "bad_request"},
       {CreateHead("Content-Length: 18446744073709551615\r\n"), 413, "body_too_large"},

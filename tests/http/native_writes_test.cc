@@ -214,7 +214,7 @@ TEST_F(NativeWritesTest, TheSameIdempotencyKeyForAnotherRequestIs409) {
   EXPECT_TRUE(IsError(Call("POST", "/api/v1/orgs", body, with_if_match), 409,
                       "idempotency_key_reused"));
   EXPECT_EQ(Position(), before);
-  EXPECT_TRUE(IsError(Call("GET", "/api/v1/orgs/other"), 404, "not_found"));
+  EXPECT_TRUE(IsError(Call("GET", "/api/v1/orgs/other"), 404, "unknown_org"));
   // The first request itself still replays.
   auto again = Call("POST", "/api/v1/orgs", body, key);
   ASSERT_TRUE(again);
@@ -288,7 +288,7 @@ TEST_F(NativeWritesTest, AnAllDigitReferenceIsAnId) {
   auto by_name = Call("GET", "/api/v1/orgs/org-42");
   ASSERT_TRUE(by_name);
   EXPECT_EQ(by_name->body, r->body);
-  EXPECT_TRUE(IsError(Call("GET", "/api/v1/orgs/43"), 404, "not_found"));
+  EXPECT_TRUE(IsError(Call("GET", "/api/v1/orgs/43"), 404, "unknown_org"));
 }
 
 // ------------------------------------------------------- (d) cursor pages

@@ -76,9 +76,11 @@ class OrgAttributesTest : public ::testing::Test {
     return r ? Bearer(BodyOf(*r).value("key", "")) : std::string();
   }
   // An account that is no site admin, with an account key; its Authorization value.
-  std::string GivenMemberKey(const std::string& email) {
-    const std::string id = client_->CreateAccount(email);
-    return Bearer(client_->IssueKey(id).value("key", ""));
+  // A new account's key (its id in *id when asked); it is a member of nothing yet.
+  std::string GivenMemberKey(const std::string& email, std::string* id = nullptr) {
+    const std::string made = client_->CreateAccount(email);
+    if (id) *id = made;
+    return Bearer(client_->IssueKey(made).value("key", ""));
   }
   json GetAccount(const std::string& id) {
     auto r = client_->AsAdmin("GET", "/api/v1/accounts/" + id);
@@ -139,7 +141,7 @@ TEST_F(OrgAttributesTest, TheBuiltInPlansAreTheCatalog) {
   EXPECT_TRUE(IsError(CreateOrg({{"name", "d"}, {"role", ""}}), 400, "invalid_plan"));
   EXPECT_TRUE(IsError(CreateOrg({{"name", "d"}, {"role", 3}}), 400, "bad_field"));
   EXPECT_EQ(server_.position(), before) << "nothing was written";
-  EXPECT_TRUE(IsError(client_->AsAdmin("GET", OrgPath("d")), 404, "not_found"));
+  EXPECT_TRUE(IsError(client_->AsAdmin("GET", OrgPath("d")), 404, "unknown_org"));
 }
 
 TEST_F(OrgAttributesTest, PatchChangesThePlanWithinTheCatalog) {
@@ -219,7 +221,7 @@ TEST_F(OrgAttributesTest, BadUsageIs400AndChangesNothing) {
   EXPECT_TRUE(IsError(PutUsage("acme", {{"rows", nullptr}}), 400, "bad_field"));
   EXPECT_TRUE(IsError(PutUsage("acme", {{"members", 3}}), 400, "unknown_field"));
   EXPECT_TRUE(IsError(PutUsage("acme", {{"rows", uint64_t{1} << 60}}), 400, "invalid_usage"));
-  EXPECT_TRUE(IsError(PutUsage("nope", {{"rows", 1}}), 404, "not_found"));
+  EXPECT_TRUE(IsError(PutUsage("nope", {{"rows", 1}}), 404, "unknown_org"));
   EXPECT_TRUE(
       IsError(client_->Call("PUT", OrgPath("acme") + "/usage", json{{"rows", 1}}.dump(), member),
               403, "forbidden"));
@@ -240,7 +242,7 @@ TEST_F(OrgAttributesTest, AnActiveSubscriptionBlocksDeletionUntilCancelled) {
   ASSERT_TRUE(HasStatus(r, 200));
   EXPECT_EQ(BodyOf(*r)["subscription"], "cancelled");
   EXPECT_TRUE(HasStatus(client_->AsAdmin("DELETE", OrgPath("acme")), 204));
-  EXPECT_TRUE(IsError(client_->AsAdmin("GET", OrgPath("acme")), 404, "not_found"));
+  EXPECT_TRUE(IsError(client_->AsAdmin("GET", OrgPath("acme")), 404, "unknown_org"));
 }
 
 TEST_F(OrgAttributesTest, AnUnknownSubscriptionStateIs400) {
@@ -306,10 +308,10 @@ TEST_F(OrgAttributesTest, MetadataIsCreatedReplacedReadListedAndDeleted) {
 }
 
 TEST_F(OrgAttributesTest, MetadataOfAnUnknownOrgIs404) {
-  EXPECT_TRUE(IsError(PutMetadata("nope", "k", "v"), 404, "not_found"));
-  EXPECT_TRUE(IsError(client_->AsAdmin("GET", MetadataPath("nope", "k")), 404, "not_found"));
-  EXPECT_TRUE(IsError(client_->AsAdmin("GET", OrgPath("nope") + "/metadata"), 404, "not_found"));
-  EXPECT_TRUE(IsError(client_->AsAdmin("DELETE", MetadataPath("nope", "k")), 404, "not_found"));
+  EXPECT_TRUE(IsError(PutMetadata("nope", "k", "v"), 404, "unknown_org"));
+  EXPECT_TRUE(IsError(client_->AsAdmin("GET", MetadataPath("nope", "k")), 404, "unknown_org"));
+  EXPECT_TRUE(IsError(client_->AsAdmin("GET", OrgPath("nope") + "/metadata"), 404, "unknown_org"));
+  EXPECT_TRUE(IsError(client_->AsAdmin("DELETE", MetadataPath("nope", "k")), 404, "unknown_org"));
 }
 
 TEST_F(OrgAttributesTest, MetadataKeysAndValuesAreBounded) {
@@ -351,13 +353,34 @@ TEST_F(OrgAttributesTest, AnOrgHoldsAtMostAHundredMetadataKeys) {
   EXPECT_EQ(BodyOf(*r)["metadata"].size(), 100u);
 }
 
-TEST_F(OrgAttributesTest, MetadataIsForSiteAdmins) {
+TEST_F(OrgAttributesTest, MetadataIsTheOrgsManagersAndTheOperatorSetsPlansAndQuotas) {
   GivenOrg("acme");
-  const std::string member = GivenMemberKey("ann@example.com");
-  EXPECT_TRUE(IsError(client_->Call("PUT", MetadataPath("acme", "k"), R"({"value":"v"})", member),
-                      403, "forbidden"));
-  EXPECT_TRUE(
-      IsError(client_->Call("GET", OrgPath("acme") + "/metadata", {}, member), 403, "forbidden"));
+  const std::string outsider = GivenMemberKey("out@example.com");
+  EXPECT_TRUE(IsError(client_->Call("PUT", MetadataPath("acme", "k"), R"({"value":"v"})", outsider),
+                      404, "unknown_org"));
+  EXPECT_TRUE(IsError(client_->Call("GET", OrgPath("acme") + "/metadata", {}, outsider), 404,
+                      "unknown_org"));
+  // A viewer reads; an owner writes metadata and the org's own fields, but not plan or quotas.
+  std::string viewer_id, owner_id;
+  const std::string viewer = GivenMemberKey("viewer@example.com", &viewer_id);
+  const std::string owner = GivenMemberKey("owner@example.com", &owner_id);
+  ASSERT_TRUE(HasStatus(client_->AsAdmin("PUT", OrgPath("acme") + "/members/" + viewer_id,
+                                         R"({"role":"viewer"})"),
+                        201));
+  ASSERT_TRUE(HasStatus(client_->AsAdmin("PUT", OrgPath("acme") + "/members/" + owner_id,
+                                         R"({"role":"owner"})"),
+                        201));
+  EXPECT_TRUE(HasStatus(client_->Call("GET", OrgPath("acme") + "/metadata", {}, viewer), 200));
+  EXPECT_TRUE(HasStatus(client_->Call("GET", OrgPath("acme"), {}, viewer), 200));
+  EXPECT_TRUE(IsError(client_->Call("PUT", MetadataPath("acme", "k"), R"({"value":"v"})", viewer),
+                      403, "missing_capability"));
+  EXPECT_TRUE(HasStatus(
+      client_->Call("PUT", MetadataPath("acme", "k"), R"({"value":"v"})", owner), 201));
+  EXPECT_TRUE(HasStatus(client_->Call("PATCH", OrgPath("acme"), R"({"title":"Acme"})", owner), 200));
+  EXPECT_TRUE(IsError(client_->Call("PATCH", OrgPath("acme"), R"({"max_members":9})", owner), 403,
+                      "site_admin_only"));
+  EXPECT_TRUE(IsError(client_->Call("PATCH", OrgPath("acme"), R"({"title":"X"})", viewer), 403,
+                      "missing_capability"));
 }
 
 TEST_F(OrgAttributesTest, AttributesAndMetadataSurviveARestart) {
@@ -386,7 +409,7 @@ TEST_F(OrgAttributesTest, ADeletedOrgsAccountsBecomeOrgLess) {
   EXPECT_TRUE(GetAccount(ann)["home_org"].is_null());
   EXPECT_TRUE(GetAccount(bob)["home_org"].is_null());
   EXPECT_EQ(GetAccount(cat)["home_org"], "other");
-  EXPECT_TRUE(IsError(client_->AsAdmin("GET", OrgPath("acme")), 404, "not_found"));
+  EXPECT_TRUE(IsError(client_->AsAdmin("GET", OrgPath("acme")), 404, "unknown_org"));
 
   // A new org of the same name is another org: the accounts stay org-less.
   GivenOrg("acme");
@@ -401,7 +424,7 @@ TEST_F(OrgAttributesTest, ADeletedOrgsMetadataGoesWithIt) {
   GivenOrg("acme");
   ASSERT_TRUE(HasStatus(PutMetadata("acme", "k", "v"), 201));
   ASSERT_TRUE(HasStatus(client_->AsAdmin("DELETE", OrgPath("acme")), 204));
-  EXPECT_TRUE(IsError(client_->AsAdmin("GET", MetadataPath("acme", "k")), 404, "not_found"));
+  EXPECT_TRUE(IsError(client_->AsAdmin("GET", MetadataPath("acme", "k")), 404, "unknown_org"));
   GivenOrg("acme");
   auto r = client_->AsAdmin("GET", OrgPath("acme") + "/metadata");
   ASSERT_TRUE(HasStatus(r, 200));

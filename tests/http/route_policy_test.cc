@@ -182,7 +182,9 @@ TEST_F(RoutePolicyTest, ThePublicRoutesAreExactlyTheOperationsEndpointsAndSignIn
                                                   "POST /api/v1/auth/login",
                                                   "GET /auth/impersonate",
                                                   // the token in the path is the secret
-                                                  "GET /api/v1/invitations/{token}"}));
+                                                  "GET /api/v1/invitations/{token}",
+                                                  // the API's own description
+                                                  "GET /api/v1/openapi.json"}));
 }
 
 TEST_F(RoutePolicyTest, EverySiteAdminRouteAnswers403ToAKeyThatIsNoSiteAdmin) {

@@ -186,7 +186,7 @@ TEST_F(ServerTest, CreateGetPatchDeleteOverTheWire) {
   EXPECT_TRUE(deleted->body.empty());
   EXPECT_EQ(deleted->Header("Content-Length"), std::nullopt);
 
-  EXPECT_TRUE(IsError(c.RoundTrip(Req("GET", "/api/v1/orgs/acme")), 404, "not_found"));
+  EXPECT_TRUE(IsError(c.RoundTrip(Req("GET", "/api/v1/orgs/acme")), 404, "unknown_org"));
   EXPECT_EQ(Position(), 4u);
 }
 

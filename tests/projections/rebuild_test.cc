@@ -445,7 +445,7 @@ TEST_F(ProjectionTest, RebuildAfterRandomMixEqualsLiveModels) {
   EXPECT_GT(tally["conflict(name_taken)"], 10);
   EXPECT_GT(tally["conflict(key_exists)"], 10);
   EXPECT_GT(tally["conflict(idempotency_key_reused)"], 10);
-  EXPECT_GT(tally["not_found()"], 10);
+  EXPECT_GT(tally["not_found(unknown_org)"], 10);
   EXPECT_GT(tally["precondition_failed(version_mismatch)"], 10);
   EXPECT_GT(tally["forbidden()"], 10);
   EXPECT_GT(tally["invalid_argument(invalid_name)"], 10);

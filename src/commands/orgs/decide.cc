@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "src/commands/members/standing.h"
 #include "src/commands/orgs/commands.h"
 #include "src/events/org_events.h"
 #include "src/projections/orgs/org_projection.h"
@@ -10,11 +11,27 @@
 namespace orgd {
 namespace {
 
-// Finds the org a command addresses and checks If-Match against its version.
+// Finds the org a command addresses, checks that the caller holds the
+// capability there (site admins hold all; outsiders learn nothing: NotFound)
+// and checks If-Match against its version.
 Status LoadForChange(const StateView& s, const CommandMeta& m, const std::string& ref,
-                     OrgRecord* org) {
-  ORGD_RETURN_IF_ERROR(OrgReader(s.model(OrgProjection::kName)).Find(ref, org));
+                     std::string_view capability, std::string_view what, OrgRecord* org) {
+  Standing who;
+  ORGD_RETURN_IF_ERROR(LoadStanding(s, m, ref, &who));
+  ORGD_RETURN_IF_ERROR(Require(who, capability, what));
+  *org = std::move(who.org);
   return CheckIfMatch(m, org->version, "org " + org->name);
+}
+
+// Plan, quotas and subscription are the operator's (billing), not the org's.
+Status CheckOperatorFields(const CommandMeta& m, const UpdateOrg& c) {
+  if (m.site_admin || m.actor == "system") return Status::OK();
+  if (c.role || c.max_members || c.row_limit || c.storage_quota || c.asset_quota_mb ||
+      c.subscription) {
+    return Status::Forbidden("an org's plan, quotas and subscription are set by site admins",
+                             "site_admin_only");
+  }
+  return Status::OK();
 }
 
 CommandResult OrgResult(CommandResult::Kind kind, uint64_t id) {
@@ -77,9 +94,16 @@ Result<Decision> Decide(const StateView& s, const CommandMeta& m, const CreateOr
 }
 
 Result<Decision> Decide(const StateView& s, const CommandMeta& m, const UpdateOrg& c) {
-  if (!m.site_admin) return Status::Forbidden("only site admins may change organizations");
+  ORGD_RETURN_IF_ERROR(CheckOperatorFields(m, c));
+  const bool org_fields = c.title || c.description || c.email_address || c.link;
+  const bool join_fields = c.auto_join || c.auto_join_role;
   OrgRecord org;
-  ORGD_RETURN_IF_ERROR(LoadForChange(s, m, c.org, &org));
+  if (join_fields) {
+    ORGD_RETURN_IF_ERROR(LoadForChange(s, m, c.org, "manage_domains", "set auto-join", &org));
+  }
+  if (org_fields || !join_fields) {
+    ORGD_RETURN_IF_ERROR(LoadForChange(s, m, c.org, "manage_org", "change the org", &org));
+  }
   OrgUpdated e;
   e.id = org.id;
   e.title = c.title;
@@ -98,9 +122,8 @@ Result<Decision> Decide(const StateView& s, const CommandMeta& m, const UpdateOr
 }
 
 Result<Decision> Decide(const StateView& s, const CommandMeta& m, const DeleteOrg& c) {
-  if (!m.site_admin) return Status::Forbidden("only site admins may delete organizations");
   OrgRecord org;
-  ORGD_RETURN_IF_ERROR(LoadForChange(s, m, c.org, &org));
+  ORGD_RETURN_IF_ERROR(LoadForChange(s, m, c.org, "delete_org", "delete the org", &org));
   if (org.subscription == "active") {
     return Status::Conflict("org " + org.name +
                                 " has an active subscription: cancel it (PATCH subscription "
@@ -113,15 +136,14 @@ Result<Decision> Decide(const StateView& s, const CommandMeta& m, const DeleteOr
 Result<Decision> Decide(const StateView& s, const CommandMeta& m, const SetOrgUsage& c) {
   if (!m.site_admin) return Status::Forbidden("only site admins may report an org's usage");
   OrgRecord org;
-  ORGD_RETURN_IF_ERROR(LoadForChange(s, m, c.org, &org));
+  ORGD_RETURN_IF_ERROR(LoadForChange(s, m, c.org, "manage_org", "report usage", &org));
   return OneEvent(org, OrgUsageSet{org.id, c.rows, c.storage, c.assets_mb},
                   CommandResult::Kind::kChanged);
 }
 
 Result<Decision> Decide(const StateView& s, const CommandMeta& m, const SetOrgMetadata& c) {
-  if (!m.site_admin) return Status::Forbidden("only site admins may change an org's metadata");
   OrgRecord org;
-  ORGD_RETURN_IF_ERROR(LoadForChange(s, m, c.org, &org));
+  ORGD_RETURN_IF_ERROR(LoadForChange(s, m, c.org, "manage_org", "change its metadata", &org));
   OrgReader orgs(s.model(OrgProjection::kName));
   std::string old;
   Status found = orgs.Metadata(org.id, c.key, &old);
@@ -143,9 +165,8 @@ Result<Decision> Decide(const StateView& s, const CommandMeta& m, const SetOrgMe
 }
 
 Result<Decision> Decide(const StateView& s, const CommandMeta& m, const RemoveOrgMetadata& c) {
-  if (!m.site_admin) return Status::Forbidden("only site admins may change an org's metadata");
   OrgRecord org;
-  ORGD_RETURN_IF_ERROR(LoadForChange(s, m, c.org, &org));
+  ORGD_RETURN_IF_ERROR(LoadForChange(s, m, c.org, "manage_org", "change its metadata", &org));
   std::string old;
   ORGD_RETURN_IF_ERROR(OrgReader(s.model(OrgProjection::kName)).Metadata(org.id, c.key, &old));
   Decision d = OneEvent(org, OrgMetadataRemoved{org.id, c.key}, CommandResult::Kind::kDeleted);

@@ -427,21 +427,23 @@ void RegisterOrgRoutes(Api& api) {
           [&api](Call c) { CreateOrgRoute(api, std::move(c)); });
   api.Add(native, "GET", "/api/v1/orgs", admin,
           [&api](Call c) { ListOrgsRoute(api, std::move(c)); });
-  api.Add(native, "GET", "/api/v1/orgs/{org}", admin,
+  using P = RoutePolicy;
+  api.Add(native, "GET", "/api/v1/orgs/{org}", P::OrgCapability("view_org"),
           [&api](Call c) { GetOrgRoute(api, std::move(c)); });
-  api.Add(native, "PATCH", "/api/v1/orgs/{org}", admin,
+  // manage_org (manage_domains for auto-join); plan, quotas and subscription: site admins.
+  api.Add(native, "PATCH", "/api/v1/orgs/{org}", P::OrgCapability("view_org"),
           [&api](Call c) { UpdateOrgRoute(api, std::move(c)); });
-  api.Add(native, "DELETE", "/api/v1/orgs/{org}", admin,
+  api.Add(native, "DELETE", "/api/v1/orgs/{org}", P::OrgCapability("delete_org"),
           [&api](Call c) { DeleteOrgRoute(api, std::move(c)); });
   api.Add(native, "PUT", "/api/v1/orgs/{org}/usage", admin,
           [&api](Call c) { SetOrgUsageRoute(api, std::move(c)); });
-  api.Add(native, "GET", "/api/v1/orgs/{org}/metadata", admin,
+  api.Add(native, "GET", "/api/v1/orgs/{org}/metadata", P::OrgCapability("view_org"),
           [&api](Call c) { ListOrgMetadataRoute(api, std::move(c)); });
-  api.Add(native, "GET", "/api/v1/orgs/{org}/metadata/{key}", admin,
+  api.Add(native, "GET", "/api/v1/orgs/{org}/metadata/{key}", P::OrgCapability("view_org"),
           [&api](Call c) { GetOrgMetadataRoute(api, std::move(c)); });
-  api.Add(native, "PUT", "/api/v1/orgs/{org}/metadata/{key}", admin,
+  api.Add(native, "PUT", "/api/v1/orgs/{org}/metadata/{key}", P::OrgCapability("manage_org"),
           [&api](Call c) { SetOrgMetadataRoute(api, std::move(c)); });
-  api.Add(native, "DELETE", "/api/v1/orgs/{org}/metadata/{key}", admin,
+  api.Add(native, "DELETE", "/api/v1/orgs/{org}/metadata/{key}", P::OrgCapability("manage_org"),
           [&api](Call c) { RemoveOrgMetadataRoute(api, std::move(c)); });
 }
 

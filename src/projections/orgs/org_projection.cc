@@ -224,7 +224,7 @@ Status OrgProjection::Snapshot(std::string_view kind, std::string_view id, const
 }
 
 Status OrgReader::ResolveId(std::string_view id_or_name, uint64_t* id) const {
-  if (id_or_name.empty()) return Status::NotFound("no org named ''");
+  if (id_or_name.empty()) return Status::NotFound("no org named ''", "unknown_org");
   uint64_t n = 0;
   auto [p, ec] = std::from_chars(id_or_name.data(), id_or_name.data() + id_or_name.size(), n);
   if (ec == std::errc() && p == id_or_name.data() + id_or_name.size()) {
@@ -233,7 +233,9 @@ Status OrgReader::ResolveId(std::string_view id_or_name, uint64_t* id) const {
   }
   std::string v;
   Status s = r_.Get(NameKey(id_or_name), &v);
-  if (s.IsNotFound()) return Status::NotFound("no org named '" + std::string(id_or_name) + "'");
+  if (s.IsNotFound()) {
+    return Status::NotFound("no org named '" + std::string(id_or_name) + "'", "unknown_org");
+  }
   ORGD_RETURN_IF_ERROR(s);
   if (v.size() != 8) return Status::Corruption("orgs model: name index");
   *id = DecodeBE64(v);
@@ -246,7 +248,9 @@ Status OrgReader::FindJson(std::string_view id_or_name, uint64_t* version,
   ORGD_RETURN_IF_ERROR(ResolveId(id_or_name, &id));
   std::string v;
   Status s = r_.Get(IdKey(id), &v);
-  if (s.IsNotFound()) return Status::NotFound("no org '" + std::string(id_or_name) + "'");
+  if (s.IsNotFound()) {
+    return Status::NotFound("no org '" + std::string(id_or_name) + "'", "unknown_org");
+  }
   ORGD_RETURN_IF_ERROR(s);
   if (v.size() < 8) return Status::Corruption("orgs model: short record");
   *version = DecodeBE64(v);
