@@ -47,17 +47,26 @@ Status ReadViews::FindDepartment(uint64_t org_id, std::string_view name,
 Status ReadViews::ListDepartments(uint64_t org_id, std::vector<DepartmentRecord>* out) const {
   return MemberReader(*members_now_).Departments(org_id, out);
 }
-Status ReadViews::ListMembers(uint64_t org_id, const MemberReader::ListOptions& o,
-                              MemberReader::Page* out, uint64_t* total) const {
-  auto snapshot = models_->ReadModel(members_, /*snapshot=*/true);
-  MemberReader members(*snapshot);
-  ORGD_RETURN_IF_ERROR(members.List(org_id, o, out));
-  return members.EntryCount(org_id, total);
-}
 Status ReadViews::FindMember(uint64_t org_id, std::string_view account_id,
                              MemberRecord* out) const {
   return MemberReader(*members_now_).Find(org_id, account_id, out);
 }
+Status ReadViews::ListMembersInto(uint64_t org_id, const MemberReader::ListOptions& o,
+                                  std::string* json, size_t* count, std::string* next,
+                                  uint64_t* total) const {
+  auto snapshot = models_->ReadModel(members_, /*snapshot=*/true);
+  MemberReader members(*snapshot);
+  ORGD_RETURN_IF_ERROR(members.ListInto(org_id, o, json, count, next));
+  return members.EntryCount(org_id, total);
+}
+
+Status ReadViews::MemberCapabilities(std::string_view org_ref, std::string_view account_id,
+                                     uint64_t* org_id, bool* member,
+                                     CapabilitySet* capabilities) const {
+  ORGD_RETURN_IF_ERROR(OrgReader(*orgs_now_).IdOf(org_ref, org_id));
+  return MemberReader(*members_now_).CapabilitiesOf(*org_id, account_id, member, capabilities);
+}
+
 Status ReadViews::CountMembers(uint64_t org_id, uint64_t* n) const {
   return MemberReader(*members_now_).MemberCount(org_id, n);
 }

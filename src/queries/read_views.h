@@ -100,11 +100,15 @@ class ReadViews {
   Status ListCustomRoles(uint64_t org_id, std::vector<RoleDef>* out) const;
   Status FindDepartment(uint64_t org_id, std::string_view name, DepartmentRecord* out) const;
   Status ListDepartments(uint64_t org_id, std::vector<DepartmentRecord>* out) const;
-  // A page of the org's member list, with the number of entries from the
-  // same snapshot.
-  Status ListMembers(uint64_t org_id, const MemberReader::ListOptions& o, MemberReader::Page* out,
-                     uint64_t* total) const;
   Status FindMember(uint64_t org_id, std::string_view account_id, MemberRecord* out) const;
+  // A page of the org's member list appended to *json (comma-separated
+  // entries), with the number of entries from the same snapshot.
+  Status ListMembersInto(uint64_t org_id, const MemberReader::ListOptions& o, std::string* json,
+                         size_t* count, std::string* next, uint64_t* total) const;
+  // What account_id (a UUID) may do in the org, reading neither the org's
+  // record nor the account's: NotFound "unknown_org" for no such org.
+  Status MemberCapabilities(std::string_view org_ref, std::string_view account_id,
+                            uint64_t* org_id, bool* member, CapabilitySet* capabilities) const;
   Status CountMembers(uint64_t org_id, uint64_t* n) const;
   // A page of the orgs an account is listed in, with their number.
   Status ListAccountOrgs(std::string_view account_id, uint64_t after_org, size_t limit,

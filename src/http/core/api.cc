@@ -43,10 +43,11 @@ std::string RequestIdFor(const HttpRequest& req) {
 
 Status Api::Holds(std::string_view org_ref, std::string_view account_id,
                   std::string_view capability, bool* member, bool* holds) const {
-  OrgAccess access;
-  ORGD_RETURN_IF_ERROR(views_->FindOrgAccess(org_ref, account_id, &access));
-  *member = access.member;
-  *holds = access.Can(CapabilityBit(capability));
+  uint64_t org_id = 0;
+  CapabilitySet caps = 0;
+  ORGD_RETURN_IF_ERROR(views_->MemberCapabilities(org_ref, account_id, &org_id, member, &caps));
+  const CapabilitySet wanted = CapabilityBit(capability);
+  *holds = *member && wanted != 0 && (caps & wanted) == wanted;
   return Status::OK();
 }
 

@@ -670,6 +670,37 @@ Status MemberReader::Find(uint64_t org_id, std::string_view account_id, MemberRe
   return Status::OK();
 }
 
+Status MemberReader::CapabilitiesOf(uint64_t org_id, std::string_view account_id, bool* member,
+                                    CapabilitySet* capabilities) const {
+  *member = false;
+  *capabilities = 0;
+  std::string v;
+  Status s = r_.Get(EntryKey(org_id, account_id), &v);
+  if (s.IsNotFound()) return Status::OK();
+  ORGD_RETURN_IF_ERROR(s);
+  if (v.size() < 2) return Status::Corruption("members model: short entry");
+  FlatJson flat;
+  std::string role;
+  if (flat.Parse(std::string_view(v).substr(2))) {
+    const FlatJson::Value* r = flat.Find("role");
+    if (r && r->kind == FlatJson::Value::Kind::kString) role.assign(r->text);
+  } else {
+    MemberRecord m;
+    ORGD_RETURN_IF_ERROR(DecodeEntry(org_id, v, &m));
+    role = m.role;
+  }
+  if (role.empty() || role == kExternalRole) return Status::OK();
+  if (const RoleDef* b = FindBuiltinRole(role)) {
+    *capabilities = b->capabilities;
+  } else {
+    RoleDef custom;
+    ORGD_RETURN_IF_ERROR(FindRole(org_id, role, &custom));
+    *capabilities = custom.capabilities;
+  }
+  *member = true;
+  return Status::OK();
+}
+
 namespace {
 Status DecodeRole(std::string_view v, RoleDef* out) {
   json j = json::parse(v, nullptr, false);
@@ -754,9 +785,10 @@ Status MemberReader::OrgCount(std::string_view account_id, uint64_t* n) const {
   return ReadCount(r_, AccountCountKey(account_id), n);
 }
 
-Status MemberReader::List(uint64_t org_id, const ListOptions& o, Page* out) const {
-  out->entries.clear();
-  out->next.clear();
+Status MemberReader::ListInto(uint64_t org_id, const ListOptions& o, std::string* json,
+                              size_t* count, std::string* next) const {
+  *count = 0;
+  next->clear();
   // Unfiltered, or by role, or by department (the other filter checked per entry).
   const bool by_role = !o.role.empty();
   const bool by_dept = !by_role && !o.department.empty();
@@ -766,7 +798,7 @@ Status MemberReader::List(uint64_t org_id, const ListOptions& o, Page* out) cons
   auto it = r_.NewIterator(PrefixEnd(prefix));
   std::string start = prefix + o.after;
   if (!o.after.empty()) start.push_back('\0');  // just past the cursor
-  std::string v, rendered, last;
+  std::string v, last;
   for (it->Seek(start); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     const std::string_view account = it->key().substr(prefix.size());
     std::string_view stored;
@@ -784,13 +816,21 @@ Status MemberReader::List(uint64_t org_id, const ListOptions& o, Page* out) cons
     } else {
       stored = it->value();
     }
-    if (out->entries.size() == o.limit) {
-      out->next = last;
+    if (*count == o.limit) {
+      *next = last;
       break;
     }
-    if (stored.size() < 2) return Status::Corruption("members model: short entry");
-    RenderEntry(stored, o.with_email, &rendered);
-    out->entries.push_back(std::move(rendered));
+    if (stored.size() < 2 || HeadLength(stored) + 2 > stored.size()) {
+      return Status::Corruption("members model: short entry");
+    }
+    if (*count) json->push_back(',');
+    if (o.with_email) {
+      json->append(stored.substr(2));
+    } else {
+      json->append(stored.substr(2, HeadLength(stored)));
+      json->push_back('}');
+    }
+    ++*count;
     last.assign(account);
   }
   return it->status();

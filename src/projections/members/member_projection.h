@@ -91,6 +91,11 @@ class MemberReader {
   // The entry of account in org (org_name left empty); NotFound when it has
   // none (an external collaborator has one, with member false).
   Status Find(uint64_t org_id, std::string_view account_id, MemberRecord* out) const;
+  // What account may do in org, reading only its entry's role (and a custom
+  // role's record): *member false (and no capabilities) when it is not a
+  // member. The fast path of permission checks.
+  Status CapabilitiesOf(uint64_t org_id, std::string_view account_id, bool* member,
+                        CapabilitySet* capabilities) const;
   // A role by name: built-in, else the org's own. NotFound "unknown_role".
   Status FindRole(uint64_t org_id, std::string_view name, RoleDef* out) const;
   // The org's own roles, by name.
@@ -106,9 +111,10 @@ class MemberReader {
   Status OrgCount(std::string_view account_id, uint64_t* n) const;
 
   // A page of the org's list in account order after `after` (an account id;
-  // empty: from the start), optionally only one role and/or department.
-  // Entries are rendered JSON (the email only when with_email); next is the
-  // last account of the page when more may follow, else empty.
+  // empty: from the start), optionally only one role and/or department,
+  // appended to *json as comma-separated rendered entries with no copy per
+  // entry (the email only when with_email). *count: entries appended; *next:
+  // the page's last account when more may follow, else empty.
   struct ListOptions {
     std::string role;
     std::string department;
@@ -116,11 +122,8 @@ class MemberReader {
     size_t limit = 100;
     bool with_email = false;
   };
-  struct Page {
-    std::vector<std::string> entries;
-    std::string next;
-  };
-  Status List(uint64_t org_id, const ListOptions& o, Page* out) const;
+  Status ListInto(uint64_t org_id, const ListOptions& o, std::string* json, size_t* count,
+                  std::string* next) const;
   // The account's orgs in org-id order after after_org (0: from the start).
   struct OrgsPage {
     std::vector<std::string> entries;  // AccountOrgJson

@@ -265,6 +265,17 @@ Status OrgReader::Find(std::string_view id_or_name, OrgRecord* out) const {
   return OrgFromJson(text, version, out);
 }
 
+Status OrgReader::IdOf(std::string_view id_or_name, uint64_t* id) const {
+  ORGD_RETURN_IF_ERROR(ResolveId(id_or_name, id));
+  if (!(id_or_name[0] >= '0' && id_or_name[0] <= '9')) return Status::OK();  // by its name
+  std::string ignored;
+  Status s = r_.Get(IdKey(*id), &ignored);
+  if (s.IsNotFound()) {
+    return Status::NotFound("no org '" + std::string(id_or_name) + "'", "unknown_org");
+  }
+  return s;
+}
+
 Status OrgReader::NameTaken(std::string_view name, bool* taken) const {
   std::string v;
   Status s = r_.Get(NameKey(name), &v);

@@ -96,6 +96,8 @@ class OrgReader {
   Status Find(std::string_view id_or_name, OrgRecord* out) const;
   // The stored JSON and version, without decoding: the GET fast path.
   Status FindJson(std::string_view id_or_name, uint64_t* version, std::string* json) const;
+  // The id of a live org, without reading its record (NotFound "unknown_org").
+  Status IdOf(std::string_view id_or_name, uint64_t* id) const;
   Status NameTaken(std::string_view name, bool* taken) const;
   // The value of the org's metadata key; NotFound "unknown_metadata_key".
   Status Metadata(uint64_t org_id, std::string_view key, std::string* value) const;
