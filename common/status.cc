@@ -16,6 +16,7 @@ std::string_view CodeName(Status::Code code) {
     case Status::Code::kCorruption: return "corruption";
     case Status::Code::kIOError: return "io_error";
     case Status::Code::kInternal: return "internal";
+    case Status::Code::kGone: return "gone";
   }
   return "internal";
 }

@@ -45,6 +45,9 @@ class [[nodiscard]] Status {
     kIOError = 10,
     // A bug: a broken invariant of our own.
     kInternal = 11,
+    // The addressed thing existed and is gone for good (an expired or revoked
+    // invitation): retrying cannot help.
+    kGone = 12,
   };
 
   Status() = default;  // OK
@@ -80,6 +83,9 @@ class [[nodiscard]] Status {
   static Status IOError(std::string msg, std::string reason = {}) {
     return Status(Code::kIOError, std::move(msg), std::move(reason));
   }
+  static Status Gone(std::string msg, std::string reason = {}) {
+    return Status(Code::kGone, std::move(msg), std::move(reason));
+  }
   static Status Internal(std::string msg, std::string reason = {}) {
     return Status(Code::kInternal, std::move(msg), std::move(reason));
   }
@@ -94,6 +100,7 @@ class [[nodiscard]] Status {
   bool IsUnavailable() const { return code_ == Code::kUnavailable; }
   bool IsCorruption() const { return code_ == Code::kCorruption; }
   bool IsIOError() const { return code_ == Code::kIOError; }
+  bool IsGone() const { return code_ == Code::kGone; }
 
   Code code() const { return code_; }
   const std::string& message() const { return message_; }

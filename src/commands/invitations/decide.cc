@@ -23,11 +23,11 @@ CommandResult InvitationResult(CommandResult::Kind kind, uint64_t id) {
                        {}};
 }
 
-// Conflict "invitation_revoked" or "invitation_used" unless it is pending
-// (expired or not); the surface shows a revoked one as gone (410).
+// Gone "invitation_revoked" or Conflict "invitation_used" unless it is
+// pending (expired or not).
 Status CheckNotClosed(const InvitationRecord& inv) {
   if (inv.status == kInvitationRevoked) {
-    return Status::Conflict(Named(inv) + " was revoked", "invitation_revoked");
+    return Status::Gone(Named(inv) + " was revoked", "invitation_revoked");
   }
   if (inv.status != kInvitationPending) {
     return Status::Conflict(Named(inv) + " was already " + inv.status, "invitation_used");
@@ -35,11 +35,11 @@ Status CheckNotClosed(const InvitationRecord& inv) {
   return Status::OK();
 }
 
-// CheckNotClosed, and Conflict "invitation_expired" (shown as 410) past its expiry.
+// CheckNotClosed, and Gone "invitation_expired" past its expiry.
 Status CheckUsable(const InvitationRecord& inv, int64_t now_ms) {
   ORGD_RETURN_IF_ERROR(CheckNotClosed(inv));
   if (now_ms >= inv.expires_ms) {
-    return Status::Conflict(Named(inv) + " expired at " + FormatIsoMs(inv.expires_ms),
+    return Status::Gone(Named(inv) + " expired at " + FormatIsoMs(inv.expires_ms),
                             "invitation_expired");
   }
   return Status::OK();

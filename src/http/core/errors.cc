@@ -14,6 +14,7 @@ int HttpStatusFor(Status::Code code) {
     case C::kNotFound: return 404;
     case C::kConflict: return 409;
     case C::kPreconditionFailed: return 412;
+    case C::kGone: return 410;
     case C::kQuotaExceeded: return 422;
     case C::kUnavailable: return 503;
     case C::kCorruption:

@@ -6,8 +6,7 @@
 // The token is made here, handed to the caller in the reply that made it
 // (and in a resend's) and never stored: commands carry its SHA-256, and an
 // idempotent replay shows "token": null. Expired and revoked invitations
-// answer 410 Gone; the routes' surface maps those two reasons (the rest of
-// the errors are the native API's).
+// answer 410 Gone (Status::Gone).
 #include <nlohmann/json.hpp>
 
 #include <charconv>
@@ -35,19 +34,6 @@ constexpr std::string_view kResendSuffix = ":resend";
 constexpr std::string_view kAcceptSuffix = ":accept";
 constexpr std::string_view kDeclineSuffix = ":decline";
 
-// The native errors, with 410 for an invitation that is gone for good.
-HttpResponse InvitationError(const Status& s) {
-  if (s.reason() == "invitation_expired" || s.reason() == "invitation_revoked") {
-    return ErrorResponse(410, s.reason(), s.message());
-  }
-  return ErrorResponse(s);
-}
-
-// The native surface (same name, so the same fingerprints), with those errors.
-const Surface& InvitationSurface() {
-  static const Surface surface{"native", NativeSurface().credentials, InvitationError};
-  return surface;
-}
 
 json OrNull(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 
@@ -105,7 +91,7 @@ HttpResponse WithToken(const Api& api, const CommandOutcome& o, const std::strin
   HttpResponse r = ResponseFor(o);
   InvitationRecord rec;
   if (!DecodeInvitation(o.result.snapshot, &rec).ok()) {
-    return InvitationError(Status::Internal("invitation record"));
+    return ErrorResponse(Status::Internal("invitation record"));
   }
   json body = InvitationView(rec, api.Now());
   body["token"] = o.replayed ? json(nullptr) : json(token);
@@ -298,7 +284,7 @@ void AnswerRoute(Api& api, Call call) {
   auto render = [&api](const CommandOutcome& o) {
     InvitationRecord rec;
     if (!DecodeInvitation(o.result.snapshot, &rec).ok()) {
-      return InvitationError(Status::Internal("invitation record"));
+      return ErrorResponse(Status::Internal("invitation record"));
     }
     HttpResponse r = ResponseFor(o);
     r.body = DumpJson(InvitationView(rec, api.Now()));
@@ -316,7 +302,7 @@ void AnswerRoute(Api& api, Call call) {
 }  // namespace
 
 void RegisterInvitationRoutes(Api& api, const NativeDeps& deps) {
-  const Surface* surface = &InvitationSurface();
+  const Surface* surface = &NativeSurface();
   const NativeDeps* d = &deps;
   using P = RoutePolicy;
   const std::string org = "/api/v1/orgs/{org}/invitations";
