@@ -77,7 +77,7 @@ case "$cmd" in
     echo "== writer, storage and HTTP tests under ThreadSanitizer"
     build build-tsan -DORGD_BUILD_TESTS=ON -DORGD_WITH_TSAN=ON
     TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$ROOT/tests/tsan.supp \
-      ctest --test-dir build-tsan --output-on-failure -j "$JOBS" -R 'Writer|EventLog|Server|Api|ConnectionLimit|IdleTimeout|StorageFault|DiskFull|InProcessBackup|WorkPool|SignInLimiter|UserSearch|SignIn|Accounts|CredentialCache'
+      ctest --test-dir build-tsan --output-on-failure -j "$JOBS" -R 'Writer|EventLog|Server|Api|ConnectionLimit|IdleTimeout|StorageFault|DiskFull|InProcessBackup|WorkPool|SignInLimiter|UserSearch|SignIn|Accounts|CredentialCache|MembersTest'
     echo "== clang build (-Wthread-safety -Werror) and fuzzing (${FUZZ_SECONDS:-60} s per target under ASan+UBSan)"
     install_packages "${FUZZ_PACKAGES[@]}"
     # Every library and executable, not only the fuzzers, so that clang's

@@ -12,6 +12,33 @@
 
 namespace orgd {
 
+std::string PrefixEnd(std::string prefix) {
+  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xff) prefix.pop_back();
+  if (!prefix.empty()) prefix.back() = static_cast<char>(prefix.back() + 1);
+  return prefix;
+}
+
+Status ScanPrefix(const ModelReader& r, const std::string& prefix,
+                  const std::function<Status(std::string_view, std::string_view)>& fn) {
+  auto it = r.NewIterator(PrefixEnd(prefix));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    ORGD_RETURN_IF_ERROR(fn(it->key(), it->value()));
+  }
+  return it->status();
+}
+
+Status AddCount(ModelWriter& w, const std::string& key, int64_t delta) {
+  uint64_t n = 0;
+  ORGD_RETURN_IF_ERROR(ReadBE64(w, key, 0, &n));
+  const uint64_t next = delta < 0 && n < static_cast<uint64_t>(-delta) ? 0 : n + delta;
+  if (next == 0) {
+    w.Delete(key);
+  } else {
+    w.Put(key, storage::EncodeBE64(next));
+  }
+  return Status::OK();
+}
+
 std::string ColumnFamilyName(std::string_view projection) {
   return "proj." + std::string(projection);
 }

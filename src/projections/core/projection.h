@@ -9,6 +9,7 @@
 // between threads; Apply is called by one thread at a time per batch.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -99,6 +100,17 @@ class ProjectionSet {
   const std::vector<std::unique_ptr<Projection>> projections_;
   const std::vector<ModelId> models_;
 };
+
+// The smallest key after every key that starts with prefix (an iterator's
+// upper bound for a prefix scan); empty when there is none.
+std::string PrefixEnd(std::string prefix);
+// Calls fn(key, value) for each key with prefix, in order; stops at fn's
+// first error.
+Status ScanPrefix(const ModelReader& r, const std::string& prefix,
+                  const std::function<Status(std::string_view, std::string_view)>& fn);
+// Adds delta to the BE64 counter at key (absent is 0; it never goes below 0,
+// and a counter that reaches 0 is deleted).
+Status AddCount(ModelWriter& w, const std::string& key, int64_t delta);
 
 // Reads the BE64 value of key (a counter, a checkpoint); absent when there is none.
 Status ReadBE64(const ModelReader& r, std::string_view key, uint64_t absent, uint64_t* v);

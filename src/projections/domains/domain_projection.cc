@@ -31,12 +31,6 @@ std::string OrgPrefix(uint64_t org) {
 std::string OrgKey(uint64_t org, std::string_view domain) { return OrgPrefix(org).append(domain); }
 std::string VerifiedKey(std::string_view domain) { return "v" + std::string(domain); }
 
-std::string PrefixEnd(std::string prefix) {
-  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xff) prefix.pop_back();
-  if (!prefix.empty()) prefix.back() = static_cast<char>(prefix.back() + 1);
-  return prefix;
-}
-
 Status LoadClaim(const ModelReader& r, std::string_view domain, uint64_t org, DomainRecord* out) {
   std::string v;
   Status s = r.Get(ClaimKey(domain, org), &v);

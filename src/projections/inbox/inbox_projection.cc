@@ -58,12 +58,6 @@ std::string AccountOrgKey(std::string_view account, uint64_t org) {
 }
 std::string UnreadCountKey(std::string_view account) { return "c" + std::string(account); }
 
-std::string PrefixEnd(std::string prefix) {
-  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xff) prefix.pop_back();
-  if (!prefix.empty()) prefix.back() = static_cast<char>(prefix.back() + 1);
-  return prefix;
-}
-
 // Collects the keys with prefix first: a writer's iterator must not see its
 // own deletes mid-walk.
 Status KeysWithPrefix(const ModelReader& r, const std::string& prefix,
@@ -73,18 +67,6 @@ Status KeysWithPrefix(const ModelReader& r, const std::string& prefix,
     keys->emplace_back(it->key());
   }
   return it->status();
-}
-
-Status AddCount(ModelWriter& w, const std::string& key, int64_t delta) {
-  uint64_t n = 0;
-  ORGD_RETURN_IF_ERROR(ReadBE64(w, key, 0, &n));
-  const uint64_t next = delta < 0 && n < static_cast<uint64_t>(-delta) ? 0 : n + delta;
-  if (next == 0) {
-    w.Delete(key);
-  } else {
-    w.Put(key, EncodeBE64(next));
-  }
-  return Status::OK();
 }
 
 // ------------------------------------------------------------------ JSON

@@ -46,13 +46,6 @@ std::string StatusKey(uint64_t org, std::string_view status, uint64_t id) {
   return k;
 }
 
-// The smallest key after every key starting with prefix.
-std::string PrefixEnd(std::string prefix) {
-  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xff) prefix.pop_back();
-  if (!prefix.empty()) prefix.back() = static_cast<char>(prefix.back() + 1);
-  return prefix;
-}
-
 // ------------------------------------------------------------------ folding
 
 Status Load(const ModelReader& r, uint64_t id, InvitationRecord* out) {

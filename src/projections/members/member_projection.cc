@@ -56,38 +56,8 @@ std::string CollabKey(uint64_t org, std::string_view project, std::string_view a
 }
 std::string AccountCountKey(std::string_view account) { return "n" + std::string(account); }
 
-// The smallest key after every key starting with prefix.
-std::string PrefixEnd(std::string prefix) {
-  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xff) prefix.pop_back();
-  if (!prefix.empty()) prefix.back() = static_cast<char>(prefix.back() + 1);
-  return prefix;
-}
-
 Status ReadCount(const ModelReader& r, const std::string& key, uint64_t* n) {
   return ReadBE64(r, key, 0, n);
-}
-
-Status AddCount(ModelWriter& w, const std::string& key, int64_t delta) {
-  uint64_t n = 0;
-  ORGD_RETURN_IF_ERROR(ReadCount(w, key, &n));
-  const uint64_t next = delta < 0 && n < static_cast<uint64_t>(-delta) ? 0 : n + delta;
-  if (next == 0) {
-    w.Delete(key);
-  } else {
-    w.Put(key, EncodeBE64(next));
-  }
-  return Status::OK();
-}
-
-// Calls fn(key, value) for each key with prefix; stops at fn's first error.
-Status ScanPrefix(const ModelReader& r, const std::string& prefix,
-                  const std::function<Status(std::string_view, std::string_view)>& fn) {
-  const std::string end = PrefixEnd(prefix);
-  auto it = r.NewIterator(end);
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    ORGD_RETURN_IF_ERROR(fn(it->key(), it->value()));
-  }
-  return it->status();
 }
 
 // Collects keys first: a writer's iterator must not see its own deletes mid-walk.
