@@ -322,8 +322,9 @@ TEST_F(InvitationsTest, TheListPagesWithoutAHiddenCapAndFiltersByStatus) {
     auto r = client_->Call("GET", "/api/v1/orgs/acme/invitations?limit=1000&status=" + status, {},
                            teacher_);
     EXPECT_TRUE(HasStatus(r, 200));
-    for (const auto& i : BodyOf(r)["invitations"]) EXPECT_EQ(i["status"], status);
-    return BodyOf(r)["invitations"].size();
+    const json page = BodyOf(r);  // a named value: the loop must not outlive it
+    for (const auto& i : page["invitations"]) EXPECT_EQ(i["status"], status);
+    return page["invitations"].size();
   };
   EXPECT_EQ(count("revoked"), 1u);
   EXPECT_EQ(count("accepted"), 1u);
