@@ -190,6 +190,49 @@ TEST_F(ServerTest, CreateGetPatchDeleteOverTheWire) {
   EXPECT_EQ(Position(), 4u);
 }
 
+// The head of a reply, byte for byte: the status line with its reason, the
+// server's own headers, the handler's, the length, and the connection's fate
+// as the request's version and Connection header ask (RFC 9112 §9.3).
+TEST_F(ServerTest, ReplyHeadsAreExactlyTheStatusLineTheHeadersAndTheLength) {
+  const std::string admin = std::string("Authorization: Bearer ") + kAdminKey + "\r\n";
+  std::vector<std::string> replies = ServeBytes(
+      service_->api(),
+      "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Request-Id: r-1\r\n\r\n"
+      "GET /nowhere HTTP/1.1\r\nHost: x\r\nX-Request-Id: r-2\r\n\r\n"
+      "POST /api/v1/orgs HTTP/1.1\r\nHost: x\r\nX-Request-Id: r-3\r\n" + admin +
+      "Content-Length: 15\r\n\r\n{\"name\":\"acme\"}"
+      "DELETE /api/v1/orgs/acme HTTP/1.1\r\nHost: x\r\nX-Request-Id: r-4\r\n" + admin +
+      "Connection: close\r\n\r\n");
+  ASSERT_EQ(replies.size(), 4u);
+  EXPECT_EQ(replies[0],
+            "HTTP/1.1 200 OK\r\nServer: orgd\r\nContent-Type: application/json\r\n"
+            "X-Request-Id: r-1\r\nContent-Length: 15\r\n\r\n{\"status\":\"ok\"}");
+  EXPECT_TRUE(replies[1].starts_with("HTTP/1.1 404 Not Found\r\nServer: orgd\r\n"
+                                     "Content-Type: application/json\r\nX-Request-Id: r-2\r\n"
+                                     "Content-Length: "))
+      << replies[1];
+  EXPECT_TRUE(replies[2].starts_with("HTTP/1.1 201 Created\r\n")) << replies[2];
+  EXPECT_NE(replies[2].find("\r\nETag: \"1\"\r\n"), std::string::npos) << replies[2];
+  // A 204 has no Content-Length and no Content-Type; the client asked to close.
+  EXPECT_EQ(replies[3],
+            "HTTP/1.1 204 No Content\r\nServer: orgd\r\nETag: \"2\"\r\nX-Request-Id: r-4\r\n"
+            "Connection: close\r\n\r\n");
+
+  // HTTP/1.0: keep-alive only when asked for, and then said so.
+  RawClient c;
+  ASSERT_TRUE(c.Connect(port_));
+  ASSERT_TRUE(c.Send("GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+  auto kept = c.Read();
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->Header("Connection"), "keep-alive");
+  ASSERT_TRUE(c.Send("GET /healthz HTTP/1.0\r\n\r\n"));
+  auto last = c.Read();
+  ASSERT_TRUE(last);
+  EXPECT_EQ(last->status, 200);
+  EXPECT_EQ(last->Header("Connection"), std::nullopt);
+  EXPECT_TRUE(c.WaitClosed());
+}
+
 TEST_F(ServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
   RawClient c;
   ASSERT_TRUE(c.Connect(port_));
