@@ -176,7 +176,8 @@ TEST(RouterTest, MatchesMethodAndLiteralPath) {
 }
 
 TEST(RouterTest, PathParamsAreDecodedInPatternOrder) {
-  Router::Match m = TestRouter().Find("GET", "/orgs/a%20b/members/42");
+  Router r = TestRouter();  // the match's pattern is a view into it
+  Router::Match m = r.Find("GET", "/orgs/a%20b/members/42");
   ASSERT_EQ(m.kind, Router::Match::Kind::kFound);
   EXPECT_EQ(m.id, 5);
   EXPECT_EQ(m.pattern, "/orgs/{org}/members/{member}");

@@ -75,19 +75,38 @@ std::vector<Api::RouteInfo> Api::routes() const {
 int64_t Api::Now() const { return options_.clock ? options_.clock() : NowMs(); }
 
 void Api::Observe(std::string_view route, std::string_view method, int status, double seconds) {
+  // Most replies find their series in the cache, by the labels' addresses
+  // (the router's patterns and literals, which live as long as the Api).
+  const SeriesKey key{route.data(), route.size(), method.data(), status};
+  {
+    ReaderLock lock(&series_mu_);
+    auto it = series_.find(key);
+    // The text is compared too: a caller's label may be a temporary whose
+    // address a later, different label reuses.
+    if (it != series_.end() && it->second.route == route && it->second.method == method) {
+      return it->second.histogram->Observe(seconds);
+    }
+  }
   std::string labels;
   labels.reserve(64);
   labels.append("route=\"").append(route).append("\",method=\"").append(MethodLabel(method));
   labels.append("\",status=\"").append(std::to_string(status)).append("\"");
-  latency_.Get(labels)->Observe(seconds);
+  Histogram* h = latency_.Get(labels);
+  h->Observe(seconds);
+  WriterLock lock(&series_mu_);
+  if (series_.size() < kMaxCachedSeries) {
+    series_.insert_or_assign(key, CachedSeries{std::string(route), std::string(method), h});
+  }
 }
 
 void Api::Handle(HttpRequest req, Reply reply) {
   const auto start = std::chrono::steady_clock::now();
   Router::Match m = router_.Find(req.method, req.Path());
-  std::string route = m.pattern.empty() ? "unmatched" : m.pattern;
+  // Both labels point into the router or at literals: the closure copies no text.
+  const std::string_view route = m.pattern.empty() ? std::string_view("unmatched") : m.pattern;
+  const std::string_view method = MethodLabel(req.method);
   std::string request_id = RequestIdFor(req);
-  Reply observed = [this, route, method = req.method, request_id, start,
+  Reply observed = [this, route, method, request_id, start,
                     reply = std::move(reply)](HttpResponse r) {
     std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
     Observe(route, method, r.status, took.count());

@@ -166,6 +166,29 @@ class Api : private MembershipLookup {
   std::unique_ptr<UseShard[]> uses_{new UseShard[kUseShards]};
   ConnectionStats connections_;
   HistogramFamily latency_{Histogram::LatencyBounds()};
+  // latency_'s series by the addresses of their labels, so that a reply
+  // finds its series without building the label text (see Observe).
+  struct SeriesKey {
+    const char* route;
+    size_t route_size;
+    const char* method;
+    int status;
+    bool operator==(const SeriesKey&) const = default;
+  };
+  struct SeriesKeyHash {
+    size_t operator()(const SeriesKey& k) const {
+      size_t h = std::hash<const void*>{}(k.route);
+      h = h * 31 + std::hash<const void*>{}(k.method);
+      return (h * 31 + k.route_size) * 31 + static_cast<size_t>(k.status);
+    }
+  };
+  struct CachedSeries {
+    std::string route, method;
+    Histogram* histogram;
+  };
+  static constexpr size_t kMaxCachedSeries = 4096;
+  SharedMutex series_mu_;
+  std::unordered_map<SeriesKey, CachedSeries, SeriesKeyHash> series_ GUARDED_BY(series_mu_);
 };
 
 // Parses an If-Match value holding one entity tag (RFC 9110 13.1.1): "3",

@@ -20,7 +20,7 @@ class Router {
   struct Match {
     enum class Kind { kFound, kNoRoute, kWrongMethod, kBadPath } kind = Kind::kNoRoute;
     int id = -1;
-    std::string pattern;              // the matched pattern (kFound, kWrongMethod)
+    std::string_view pattern;         // the matched pattern (kFound, kWrongMethod), the router's
     std::vector<std::string> params;  // percent-decoded, in pattern order
     std::string allow;                // kWrongMethod: "GET, POST"
   };
