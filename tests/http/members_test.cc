@@ -3,6 +3,8 @@
 // emails, who may do what, atomic batches, org accounts and their tokens.
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -348,6 +350,26 @@ TEST_F(MembersTest, CapabilitiesAndChecksAnswerFromTheMembersModel) {
       client_->AsAdmin("POST", "/api/v1/check",
                        R"({"checks":[{"account":"a","org":"acme","capability":"fly"}]})"),
       400, "unknown_capability"));
+
+  // An id in capitals is the same account (for itself too); an unknown
+  // email or id, or a deleted account, holds nothing.
+  std::string upper = ann;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::string cat;
+  Person("cat@example.com", &cat);
+  ASSERT_TRUE(HasStatus(PutMember("acme", cat, json{{"role", "owner"}}), 201));
+  ASSERT_TRUE(HasStatus(client_->AsAdmin("DELETE", "/api/v1/accounts/" + cat), 204));
+  json more = {{"checks",
+                {{{"account", upper}, {"org", "acme"}, {"capability", "invite"}},
+                 {{"account", "nobody@example.com"}, {"org", "acme"}, {"capability", "view_org"}},
+                 {{"account", "00000000-0000-4000-8000-000000000000"}, {"org", "acme"},
+                  {"capability", "view_org"}},
+                 {{"account", cat}, {"org", "acme"}, {"capability", "view_org"}}}}};
+  EXPECT_EQ(BodyOf(client_->AsAdmin("POST", "/api/v1/check", more.dump()))["results"],
+            json({true, false, false, false}));
+  json upper_self = {{"checks", {{{"account", upper}, {"org", "acme"}, {"capability", "invite"}}}}};
+  EXPECT_EQ(BodyOf(client_->Call("POST", "/api/v1/check", upper_self.dump(), ann_auth))["results"],
+            json({true}));
 }
 
 TEST_F(MembersTest, AnOrgAdminCreatesHomeAccountsAndIssuesTheirTokens) {
