@@ -19,7 +19,15 @@ rocksdb::ColumnFamilyOptions CfOptions(const std::shared_ptr<rocksdb::Cache>& ca
   rocksdb::ColumnFamilyOptions cf;
   rocksdb::BlockBasedTableOptions t;
   t.block_cache = cache;
-  if (point_lookups) t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  if (point_lookups) {
+    t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    // Read models serve pages (a member list's 100 entries are ~35 KB) as
+    // well as point lookups: 16 KB blocks take a page in three block-cache
+    // lookups instead of nine, and a hash index in each block keeps a point
+    // lookup's search inside it as short as in a 4 KB block.
+    t.block_size = 16 * 1024;
+    t.data_block_index_type = rocksdb::BlockBasedTableOptions::kDataBlockBinaryAndHash;
+  }
   cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
   cf.write_buffer_size = 32 << 20;
   if (point_lookups) {
