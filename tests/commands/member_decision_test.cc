@@ -310,6 +310,46 @@ TEST_F(MemberDecisionTest, ADepartmentsDefaultsApplyUnlessTheRequestSaysOtherwis
   EXPECT_TRUE(Refused(Decide(Command{As(kAdmin), unknown}), "unknown_department"));
 }
 
+TEST_F(MemberDecisionTest, JoinHomeOrgMovesTheHomeOrgAndAddsTheMembershipInOneDecision) {
+  auto home_of = [&](const std::string& id) {
+    AccountRecord a;
+    EXPECT_OK(AccountReader(state_.model(AccountProjection::kName)).Find(id, &a));
+    return a.home_org_id;
+  };
+  JoinHomeOrg j{"acme", kAnn, std::nullopt, false};
+  EXPECT_TRUE(Refused(Decide(Command{As(kOwner), j}), "site_admin_only"));
+  ASSERT_OK(Try(Command{Site(), j}));
+  EXPECT_EQ(home_of(kAnn), Org("acme"));
+  MemberRecord m;
+  ASSERT_OK(Entry(kAnn, &m));
+  EXPECT_EQ(m.role, "member");
+  EXPECT_FALSE(m.external());
+  // Again: nothing to change, no event.
+  Result<Decision> again = Decide(Command{Site(), j});
+  ASSERT_OK(again);
+  EXPECT_TRUE(again->events.empty());
+  // Exclusive: another home org is refused and nothing changes; without it
+  // the account moves, keeps its acme membership and becomes external there.
+  JoinHomeOrg admin{"beta", kAnn, "admin", true};
+  EXPECT_TRUE(Refused(Decide(Command{Site(), admin}), "member_of_another_org"));
+  EXPECT_TRUE(Entry(kAnn, &m, "beta").IsNotFound());
+  admin.exclusive = false;
+  ASSERT_OK(Try(Command{Site(), admin}));
+  EXPECT_EQ(home_of(kAnn), Org("beta"));
+  ASSERT_OK(Entry(kAnn, &m, "beta"));
+  EXPECT_EQ(m.role, "admin");
+  ASSERT_OK(Entry(kAnn, &m));
+  EXPECT_TRUE(m.external());
+  // A member keeps its role unless one is given; unknown orgs and accounts are refused.
+  ASSERT_OK(Try(Command{Site(), JoinHomeOrg{"acme", kTeacher, std::nullopt, true}}));
+  EXPECT_EQ(RoleOf(kTeacher), "teacher");
+  EXPECT_TRUE(Refused(Decide(Command{Site(), JoinHomeOrg{"nope", kBob, std::nullopt, false}}),
+                      "unknown_org"));
+  EXPECT_TRUE(Refused(
+      Decide(Command{Site(), JoinHomeOrg{"acme", "nobody@example.com", std::nullopt, false}}),
+      "unknown_account"));
+}
+
 TEST_F(MemberDecisionTest, HomeOrgDecidesExternalAndAnOrgAdminCreatesAccountsAtHome) {
   CreateOrgAccount c;
   c.org = "acme";

@@ -320,7 +320,11 @@ class CommandMix {
       u.default_role = Pick(2) ? role() : "";
       return Command{m, std::move(u)};
     }
-    if (r < 95) return Command{m, DeleteDepartment{org, dept()}};
+    if (r < 93) return Command{m, DeleteDepartment{org, dept()}};
+    if (r < 96) {  // a home org move (site admins only: a member's is refused)
+      return Command{m, JoinHomeOrg{org, account, Pick(2) ? std::optional(role()) : std::nullopt,
+                                    Pick(2) == 0}};
+    }
     CreateOrgAccount c;
     c.org = org;
     c.account = NewAccount();

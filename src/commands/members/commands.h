@@ -102,6 +102,20 @@ struct CreateOrgAccount {
   std::string role = "member";
 };
 
+// Makes the org the account's home org and the account a member of it, in
+// one decision: single-org membership as CoCalc has it (org.addUser moves an
+// account, org.addAdmin makes one an admin). Site admins only. A new member
+// gets role (default "member"); a member keeps its role unless role is
+// given. With exclusive, an account whose home org is another org is refused
+// (Conflict "member_of_another_org") and nothing changes.
+struct JoinHomeOrg {
+  static constexpr std::string_view kName = "JoinHomeOrg";
+  std::string org;      // id or name
+  std::string account;  // id or email
+  std::optional<std::string> role;
+  bool exclusive = false;
+};
+
 Status Validate(const DefineRole& c);
 Status Validate(const RemoveRole& c);
 Status Validate(const CreateDepartment& c);
@@ -111,6 +125,7 @@ Status Validate(const PutMember& c);
 Status Validate(const RemoveMember& c);
 Status Validate(const BatchMemberships& c);
 Status Validate(const CreateOrgAccount& c);
+Status Validate(const JoinHomeOrg& c);
 Result<Decision> Decide(const StateView& s, const CommandMeta& m, const DefineRole& c);
 Result<Decision> Decide(const StateView& s, const CommandMeta& m, const RemoveRole& c);
 Result<Decision> Decide(const StateView& s, const CommandMeta& m, const CreateDepartment& c);
@@ -120,6 +135,7 @@ Result<Decision> Decide(const StateView& s, const CommandMeta& m, const PutMembe
 Result<Decision> Decide(const StateView& s, const CommandMeta& m, const RemoveMember& c);
 Result<Decision> Decide(const StateView& s, const CommandMeta& m, const BatchMemberships& c);
 Result<Decision> Decide(const StateView& s, const CommandMeta& m, const CreateOrgAccount& c);
+Result<Decision> Decide(const StateView& s, const CommandMeta& m, const JoinHomeOrg& c);
 
 // 1-100 characters, one line, no '/'.
 Status ValidateDepartmentName(std::string_view name);

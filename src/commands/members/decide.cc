@@ -378,4 +378,36 @@ Result<Decision> Decide(const StateView& s, const CommandMeta& m, const CreateOr
   return d;
 }
 
+Result<Decision> Decide(const StateView& s, const CommandMeta& m, const JoinHomeOrg& c) {
+  if (!m.site_admin) {
+    return Status::Forbidden("only site admins may move an account to another home org",
+                             "site_admin_only");
+  }
+  Standing who;
+  ORGD_RETURN_IF_ERROR(LoadStanding(s, m, c.org, &who));
+  AccountRecord a;
+  ORGD_RETURN_IF_ERROR(FindAccount(s, c.account, &a));
+  if (c.exclusive && a.home_org_id != 0 && a.home_org_id != who.org.id) {
+    return Status::Conflict("account '" + c.account + "' is already member of another organization",
+                            "member_of_another_org");
+  }
+  Decision d;
+  if (a.home_org_id != who.org.id) {
+    AccountUpdated moved;
+    moved.account_id = a.id;
+    moved.home_org_id = who.org.id;
+    moved.home_org = who.org.name;
+    d.events.push_back(MakeEvent(AccountStream(a.id), moved));
+    d.expected.push_back({AccountStream(a.id), a.version});
+    a.home_org_id = who.org.id;
+  }
+  MemberChange change{c.role, std::nullopt, std::nullopt, std::nullopt, false, "home_org"};
+  Pending pending;
+  bool added = false;
+  ORGD_RETURN_IF_ERROR(DecideUpsert(s, m, who, a, change, &pending, &d, &added));
+  d.result = MemberResult(added ? CommandResult::Kind::kCreated : CommandResult::Kind::kChanged,
+                          who.org.id, a.id);
+  return d;
+}
+
 }  // namespace orgd

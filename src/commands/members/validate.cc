@@ -122,6 +122,12 @@ Status Validate(const BatchMemberships& c) {
   return CheckOptional(c.department, CheckDepartmentOrNone);
 }
 
+Status Validate(const JoinHomeOrg& c) {
+  ORGD_RETURN_IF_ERROR(CheckOrgRef(c.org));
+  ORGD_RETURN_IF_ERROR(CheckAccountRef(c.account));
+  return CheckOptional(c.role, CheckRole);
+}
+
 Status Validate(const CreateOrgAccount& c) {
   ORGD_RETURN_IF_ERROR(CheckOrgRef(c.org));
   ORGD_RETURN_IF_ERROR(CheckRole(c.role));
