@@ -132,8 +132,8 @@ HttpResponse AccountResponse(const CommandOutcome& o) {
   return r;
 }
 
-// Runs hash-then-submit off the I/O thread: Argon2id takes tens of ms.
-// 503 when the pool's queue is full.
+}  // namespace
+
 void HashThen(const NativeDeps& deps, Call call, std::vector<std::string> passwords,
               std::function<void(Call, std::vector<std::string>)> submit) {
   const PasswordLimits limits = deps.auth.password;
@@ -151,12 +151,14 @@ void HashThen(const NativeDeps& deps, Call call, std::vector<std::string> passwo
     submit(std::move(call), std::move(hashes));
   };
   if (!deps.hash_pool->TryPost(job)) {
-    HttpResponse busy = ErrorResponse(
+    HttpResponse busy = call.surface->error(
         Status::Unavailable("too many password operations at once; retry shortly", "busy"));
     busy.AddHeader("Retry-After", "1");
     call.reply(std::move(busy));
   }
 }
+
+namespace {
 
 // A project-scoped key acts in its project only: it may not change its
 // account, its password or its keys.

@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/password.h"
 #include "common/status.h"
@@ -51,6 +53,13 @@ struct NativeDeps {
   const UserSearch* search = nullptr;
   AuthOptions auth;
 };
+
+// Hashes each non-empty password on deps.hash_pool (Argon2id takes tens of
+// ms, never on an I/O thread), then calls submit with the hashes ("" for an
+// empty one). Replies 503 "busy" (with Retry-After) when the pool's queue is
+// full, and the hashing's error when a password is refused.
+void HashThen(const NativeDeps& deps, Call call, std::vector<std::string> passwords,
+              std::function<void(Call, std::vector<std::string>)> submit);
 
 // Every native route: one Register line per resource (native.cc).
 void RegisterNativeRoutes(Api& api, const NativeDeps& deps);
