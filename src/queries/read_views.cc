@@ -1,5 +1,7 @@
 #include "src/queries/read_views.h"
 
+#include <algorithm>
+
 namespace orgd {
 
 ReadViews::ReadViews(const ModelStore* models, const EventLog* log)
@@ -65,6 +67,23 @@ Status ReadViews::MemberCapabilities(std::string_view org_ref, std::string_view 
                                      CapabilitySet* capabilities) const {
   ORGD_RETURN_IF_ERROR(OrgReader(*orgs_now_).IdOf(org_ref, org_id));
   return MemberReader(*members_now_).CapabilitiesOf(*org_id, account_id, member, capabilities);
+}
+
+Status ReadViews::AccountsWithRoles(uint64_t org_id, const std::vector<std::string_view>& roles,
+                                    std::vector<std::string>* out) const {
+  auto snapshot = models_->ReadModel(members_, /*snapshot=*/true);
+  MemberReader members(*snapshot);
+  for (std::string_view role : roles) {
+    ORGD_RETURN_IF_ERROR(members.AccountsWithRole(org_id, role, out));
+  }
+  std::sort(out->begin(), out->end());
+  return Status::OK();
+}
+
+Status ReadViews::ForEachMember(uint64_t org_id,
+                                const std::function<Status(const MemberRecord&)>& fn) const {
+  auto snapshot = models_->ReadModel(members_, /*snapshot=*/true);
+  return MemberReader(*snapshot).ForEachMember(org_id, fn);
 }
 
 Status ReadViews::CountMembers(uint64_t org_id, uint64_t* n) const {

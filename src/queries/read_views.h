@@ -110,6 +110,13 @@ class ReadViews {
   Status MemberCapabilities(std::string_view org_ref, std::string_view account_id,
                             uint64_t* org_id, bool* member, CapabilitySet* capabilities) const;
   Status CountMembers(uint64_t org_id, uint64_t* n) const;
+  // The ids of the org's members with any of roles, in account-id order.
+  Status AccountsWithRoles(uint64_t org_id, const std::vector<std::string_view>& roles,
+                           std::vector<std::string>* out) const;
+  // Calls fn for every member (not the external collaborators) of the org,
+  // in account-id order, from one snapshot.
+  Status ForEachMember(uint64_t org_id,
+                       const std::function<Status(const MemberRecord&)>& fn) const;
   // A page of the orgs an account is listed in, with their number.
   Status ListAccountOrgs(std::string_view account_id, uint64_t after_org, size_t limit,
                          MemberReader::OrgsPage* out, uint64_t* total) const;

@@ -826,6 +826,15 @@ Status MemberReader::AccountOrgs(std::string_view account_id, uint64_t after_org
   return it->status();
 }
 
+Status MemberReader::AccountsWithRole(uint64_t org_id, std::string_view role,
+                                      std::vector<std::string>* out) const {
+  const std::string prefix = IndexPrefix('r', org_id, role);
+  return ScanPrefix(r_, prefix, [&](std::string_view key, std::string_view) {
+    out->emplace_back(key.substr(prefix.size()));
+    return Status::OK();
+  });
+}
+
 Status MemberReader::ForEachMember(uint64_t org_id,
                                    const std::function<Status(const MemberRecord&)>& fn) const {
   return ScanPrefix(r_, OrgKey('m', org_id), [&](std::string_view, std::string_view v) {

@@ -131,6 +131,10 @@ class MemberReader {
   };
   Status AccountOrgs(std::string_view account_id, uint64_t after_org, size_t limit,
                      OrgsPage* out) const;
+  // Appends the ids of the org's members with this role, in account-id order
+  // (the role index: no entry is read).
+  Status AccountsWithRole(uint64_t org_id, std::string_view role,
+                          std::vector<std::string>* out) const;
   // Calls fn for every member (not the external collaborators) of the org.
   Status ForEachMember(uint64_t org_id,
                        const std::function<Status(const MemberRecord&)>& fn) const;
