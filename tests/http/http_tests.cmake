@@ -73,3 +73,8 @@ orgd_test(NAME http_openapi_test
   SOURCES http/openapi_test.cc
   LIBS orgd_http orgd_http_test_server)
 target_compile_definitions(http_openapi_test PRIVATE ORGD_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+
+# Issue 16 over real HTTP: the CoCalc hub adapter.
+orgd_test(NAME http_cocalc_test
+  SOURCES http/cocalc_test.cc
+  LIBS orgd_http orgd_http_test_server)
