@@ -278,43 +278,51 @@ void AddAdmin(HubCall& h) {
   h.Submit(Command{{}, JoinHomeOrg{org, a.id, "admin", /*exclusive=*/true}});
 }
 
-void RemoveAdmin(HubCall& h) {
-  std::string org, user;
-  Status s = NeedText(h.arg, "name", &org);
-  if (s.ok()) s = NeedText(h.arg, "user", &user);
-  if (s.ok()) s = AssertAllowed(h, org);
-  AccountRecord a;
-  if (s.ok()) s = FindUser(h, user, "cannot find user", &a);
+bool IsAdminRole(std::string_view role) { return role == "owner" || role == "admin"; }
+
+// What an org admin's call about one user reads: the org, the account the
+// "user" argument names, and its entry in the org if it has one.
+struct Target {
+  std::string org;
+  AccountRecord account;
+  MemberRecord entry;
+  bool listed = false;
+};
+
+Status LoadTarget(const HubCall& h, Target* t) {
+  std::string user;
+  ORGD_RETURN_IF_ERROR(NeedText(h.arg, "name", &t->org));
+  ORGD_RETURN_IF_ERROR(NeedText(h.arg, "user", &user));
+  ORGD_RETURN_IF_ERROR(AssertAllowed(h, t->org));
+  ORGD_RETURN_IF_ERROR(FindUser(h, user, "cannot find user", &t->account));
   OrgRecord o;
-  if (s.ok()) s = FindOrg(h, org, &o);
-  MemberRecord m;
-  Status listed = s.ok() ? h.api.views().FindMember(o.id, a.id, &m) : Status::OK();
+  ORGD_RETURN_IF_ERROR(FindOrg(h, t->org, &o));
+  Status listed = h.api.views().FindMember(o.id, t->account.id, &t->entry);
+  t->listed = listed.ok() && t->entry.member;
+  return listed.IsNotFound() ? Status::OK() : listed;
+}
+
+void RemoveAdmin(HubCall& h) {
+  Target t;
+  Status s = LoadTarget(h, &t);
   if (!s.ok()) return h.Fail(s);
-  if (!listed.ok() || (m.role != "admin" && m.role != "owner")) return h.Reply(nullptr);
+  if (!t.listed || !IsAdminRole(t.entry.role)) return h.Reply(nullptr);
   PutMember demote;  // stays a member, as in CoCalc
-  demote.org = org;
-  demote.account = a.id;
+  demote.org = t.org;
+  demote.account = t.account.id;
   demote.role = "member";
   h.Submit(Command{{}, std::move(demote)});
 }
 
 void RemoveUser(HubCall& h) {
-  std::string org, user;
-  Status s = NeedText(h.arg, "name", &org);
-  if (s.ok()) s = NeedText(h.arg, "user", &user);
-  if (s.ok()) s = AssertAllowed(h, org);
-  AccountRecord a;
-  if (s.ok()) s = FindUser(h, user, "cannot find user", &a);
-  OrgRecord o;
-  if (s.ok()) s = FindOrg(h, org, &o);
-  MemberRecord m;
-  Status listed = s.ok() ? h.api.views().FindMember(o.id, a.id, &m) : Status::OK();
-  if (s.ok() && listed.ok() && (m.role == "admin" || m.role == "owner")) {
+  Target t;
+  Status s = LoadTarget(h, &t);
+  if (s.ok() && t.listed && IsAdminRole(t.entry.role)) {
     s = Refused("admin cannot be removed from org; first remove them from being an admin");
   }
   if (!s.ok()) return h.Fail(s);
-  if (!listed.ok()) return h.Reply(nullptr);  // not in the org: nothing to do, as in CoCalc
-  h.Submit(Command{{}, RemoveMember{org, a.id}});
+  if (!t.listed) return h.Reply(nullptr);  // not in the org: nothing to do, as in CoCalc
+  h.Submit(Command{{}, RemoveMember{t.org, t.account.id}});
 }
 
 void GetUsers(HubCall& h) {
