@@ -65,7 +65,7 @@ struct HubCall {
 
 using Function = void (*)(HubCall&);
 
-// A string argument; NotFound-free: absent is "".
+// A string argument, or "" when it is absent or not a string.
 std::string Text(const json& arg, const char* key) {
   auto it = arg.find(key);
   return it != arg.end() && it->is_string() ? it->get<std::string>() : std::string();
