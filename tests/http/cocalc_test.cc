@@ -111,7 +111,9 @@ TEST_F(CocalcTest, OrgsAreCreatedReadAndSetAndTheNativeApiSeesThem) {
   ASSERT_EQ(all.size(), 1u);
   EXPECT_EQ(all[0]["name"], "acme");
   EXPECT_EQ(ErrorOf(Call("org.get", {{"name", "nope"}})), "Error: no org named 'nope'");
-  EXPECT_TRUE(ErrorOf(Call("org.create", {{"name", "acme"}})).starts_with("Error: "));
+  EXPECT_EQ(ErrorOf(Call("org.create", {{"name", "acme"}})),
+            "Error: name acme is already used by some account or organization");
+  EXPECT_TRUE(ErrorOf(Call("org.create", {{"name", "Bad Name!"}})).starts_with("Error: name may"));
   EXPECT_TRUE(ErrorOf(Call("org.set", {{"name", "acme"}})).starts_with("Error: nothing to set"));
 
   // Not a site admin: no getAll, no create; another org's data is refused

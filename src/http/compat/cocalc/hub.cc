@@ -206,6 +206,11 @@ void Create(HubCall& h) {
   Status s = NeedText(h.arg, "name", &c.name);
   c.uuid = NewUuid();
   if (s.ok()) s = Validate(c);
+  OrgRecord taken;
+  if (s.ok() && h.api.views().FindOrg(c.name, &taken).ok()) {
+    // CoCalc's text; a race with another create gets the writer's own.
+    s = Refused("name " + c.name + " is already used by some account or organization");
+  }
   if (!s.ok()) return h.Fail(s);
   const std::string uuid = c.uuid;
   h.Submit(Command{{}, std::move(c)}, [uuid](const CommandOutcome&) { return json(uuid); });
