@@ -71,8 +71,7 @@ Status ReadViews::MemberCapabilities(std::string_view org_ref, std::string_view 
 
 Status ReadViews::AccountsWithRoles(uint64_t org_id, const std::vector<std::string_view>& roles,
                                     std::vector<std::string>* out) const {
-  auto snapshot = models_->ReadModel(members_, /*snapshot=*/true);
-  MemberReader members(*snapshot);
+  MemberReader members(*members_now_);  // no snapshot: each role's list is one scan
   for (std::string_view role : roles) {
     ORGD_RETURN_IF_ERROR(members.AccountsWithRole(org_id, role, out));
   }

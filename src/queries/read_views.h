@@ -110,7 +110,8 @@ class ReadViews {
   Status MemberCapabilities(std::string_view org_ref, std::string_view account_id,
                             uint64_t* org_id, bool* member, CapabilitySet* capabilities) const;
   Status CountMembers(uint64_t org_id, uint64_t* n) const;
-  // The ids of the org's members with any of roles, in account-id order.
+  // The ids of the org's members with any of roles, in account-id order
+  // (each role's list read at its own moment).
   Status AccountsWithRoles(uint64_t org_id, const std::vector<std::string_view>& roles,
                            std::vector<std::string>* out) const;
   // Calls fn for every member (not the external collaborators) of the org,

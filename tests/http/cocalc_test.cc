@@ -103,6 +103,12 @@ TEST_F(CocalcTest, OrgsAreCreatedReadAndSetAndTheNativeApiSeesThem) {
   EXPECT_TRUE(Call("org.set", {{"name", "acme"}, {"title", "Acme"}, {"link", "https://acme.test"}})
                   .is_null());
   EXPECT_EQ(Call("org.get", {{"name", "acme"}})["title"], "Acme");
+  // org.get's reply is written by hand: the bytes are what a JSON library writes.
+  Call("org.set", {{"name", "acme"}, {"description", "Say \"hi\" \u00fcber\ttabs"}});
+  auto raw = client_->Call("POST", "/api/conat/hub",
+                           R"({"name":"org.get","args":[{"name":"acme"}]})", Basic(root_key_));
+  ASSERT_TRUE(HasStatus(raw, 200));
+  EXPECT_EQ(raw->body, BodyOf(raw).dump());
   json native = Native("/api/v1/orgs/acme");
   EXPECT_EQ(native["title"], "Acme");
   EXPECT_EQ(native["link"], "https://acme.test");
