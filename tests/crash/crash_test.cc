@@ -126,6 +126,12 @@ class CrashTest : public ::testing::Test {
     ASSERT_OK(store->Close());
   }
 
+  // Acknowledgements recorded after the first "before" of them.
+  size_t AcksSince(size_t before) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return acks_.size() - before;
+  }
+
   TempDir dir_;
   const std::string data_ = dir_.Sub("data");
   std::mutex mu_;
@@ -145,6 +151,13 @@ TEST_F(CrashTest, AcknowledgedWritesSurviveSigkillAcrossRounds) {
     std::vector<std::thread> clients;
     for (int c = 0; c < kClients; ++c) {
       clients.emplace_back([&, c] { Client(server.port(), round, c, stop); });
+    }
+    // The kill comes at a random moment once writes flow: on a loaded
+    // machine (a sanitizer build beside other work) the first
+    // acknowledgement of a round can take longer than the random wait.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline && AcksSince(acks_before) == 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(150 + rng() % 600));
     const int exit_code = server.Kill(SIGKILL);
