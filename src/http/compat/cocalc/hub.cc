@@ -245,12 +245,17 @@ void Create(HubCall& h) {
   h.Submit(Command{{}, std::move(c)}, [uuid](const CommandOutcome&) { return json(uuid); });
 }
 
+// The org the "name" argument names, for a call of its admins (or a site admin).
+Status LoadOrgForAdmin(const HubCall& h, std::string* name, OrgRecord* o) {
+  ORGD_RETURN_IF_ERROR(NeedText(h.arg, "name", name));
+  ORGD_RETURN_IF_ERROR(AssertAllowed(h, *name));
+  return FindOrg(h, *name, o);
+}
+
 void Get(HubCall& h) {
   std::string name;
-  Status s = NeedText(h.arg, "name", &name);
-  if (s.ok()) s = AssertAllowed(h, name);
   OrgRecord o;
-  if (s.ok()) s = FindOrg(h, name, &o);
+  Status s = LoadOrgForAdmin(h, &name, &o);
   std::vector<std::string> admins;
   if (s.ok()) s = OrgAdmins(h, o.id, &admins);
   if (!s.ok()) return h.Fail(s);
@@ -328,12 +333,10 @@ struct Target {
 
 Status LoadTarget(const HubCall& h, Target* t) {
   std::string user;
-  ORGD_RETURN_IF_ERROR(NeedText(h.arg, "name", &t->org));
-  ORGD_RETURN_IF_ERROR(NeedText(h.arg, "user", &user));
-  ORGD_RETURN_IF_ERROR(AssertAllowed(h, t->org));
-  ORGD_RETURN_IF_ERROR(FindUser(h, user, "cannot find user", &t->account));
   OrgRecord o;
-  ORGD_RETURN_IF_ERROR(FindOrg(h, t->org, &o));
+  ORGD_RETURN_IF_ERROR(LoadOrgForAdmin(h, &t->org, &o));
+  ORGD_RETURN_IF_ERROR(NeedText(h.arg, "user", &user));
+  ORGD_RETURN_IF_ERROR(FindUser(h, user, "cannot find user", &t->account));
   Status listed = h.api.views().FindMember(o.id, t->account.id, &t->entry);
   t->listed = listed.ok() && t->entry.member;
   return listed.IsNotFound() ? Status::OK() : listed;
@@ -364,10 +367,8 @@ void RemoveUser(HubCall& h) {
 
 void GetUsers(HubCall& h) {
   std::string org;
-  Status s = NeedText(h.arg, "name", &org);
-  if (s.ok()) s = AssertAllowed(h, org);
   OrgRecord o;
-  if (s.ok()) s = FindOrg(h, org, &o);
+  Status s = LoadOrgForAdmin(h, &org, &o);
   // CoCalc's users of an org: the members at home there (accounts.org).
   std::vector<MemberRecord> users;
   if (s.ok()) {
