@@ -10,6 +10,7 @@
 #include "src/commands/core/writer.h"
 #include "src/commands/credentials/commands.h"
 #include "src/http/compat/cocalc/cocalc.h"
+#include "src/http/compat/seatable/seatable.h"
 #include "src/http/native/native.h"
 #include "src/queries/credential_cache.h"
 #include "src/queries/read_views.h"
@@ -57,6 +58,7 @@ Status Service::Open(ServiceOptions options, std::unique_ptr<Service>* out) {
                                   options.api);
   RegisterNativeRoutes(*s->api_, s->deps_);
   RegisterCocalcRoutes(*s->api_, s->deps_);
+  RegisterSeatableRoutes(*s->api_, s->deps_);
   s->server_ = std::make_unique<Server>(s->api_.get(), options.server);
   if (options.control_socket) {
     EventStore* store = s->store_.get();

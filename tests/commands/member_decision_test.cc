@@ -350,6 +350,79 @@ TEST_F(MemberDecisionTest, JoinHomeOrgMovesTheHomeOrgAndAddsTheMembershipInOneDe
       "unknown_account"));
 }
 
+CreateOrgWithOwner Founding(const std::string& title, const std::string& email) {
+  CreateOrgWithOwner c;
+  c.org.uuid = "00000000-0000-4000-8000-0000000000f1";
+  c.org.title = title;
+  c.org.derive_name = true;
+  c.owner.account_id = "00000000-0000-4000-8000-0000000000f2";
+  c.owner.email = email;
+  c.owner.first_name = "Founder";
+  return c;
+}
+
+TEST_F(MemberDecisionTest, AnOrgFoundedWithItsOwnerIsOneDecisionOrNothing) {
+  EXPECT_TRUE(Refused(Decide(Command{As(kOwner), Founding("School 0", "f@example.com")}),
+                      "site_admin_only"));
+  // A taken email refuses the whole command: no org is left behind.
+  const std::string taken = std::string(kAnn).substr(24) + "@example.com";
+  EXPECT_TRUE(Refused(Decide(Command{Site(), Founding("School 0", taken)}), "email_taken"));
+  Result<Decision> d = Try(Command{Site(), Founding("School 0", "F@Example.com")});
+  ASSERT_OK(d);
+  OrgRecord o;
+  ASSERT_OK(OrgReader(state_.model(OrgProjection::kName)).Find("school-0", &o));
+  EXPECT_EQ(o.title, "School 0");
+  EXPECT_EQ(d->result.id, std::to_string(o.id));  // the result is the org
+  AccountRecord a;
+  ASSERT_OK(AccountReader(state_.model(AccountProjection::kName))
+                .Find("00000000-0000-4000-8000-0000000000f2", &a));
+  EXPECT_EQ(a.home_org_id, o.id);
+  EXPECT_EQ(a.email, "f@example.com");
+  MemberRecord m;
+  ASSERT_OK(Members().Find(o.id, a.id, &m));
+  EXPECT_EQ(m.role, "owner");
+  EXPECT_FALSE(m.external());
+}
+
+TEST_F(MemberDecisionTest, ADerivedNameIsTheTitlesSlugWithTheFirstFreeSuffix) {
+  EXPECT_EQ(SlugOfTitle("School 0"), "school-0");
+  EXPECT_EQ(SlugOfTitle("  Über--Café!! 2024 "), "ber-caf-2024");
+  EXPECT_EQ(SlugOfTitle("2024"), "org-2024");
+  EXPECT_EQ(SlugOfTitle("!!!"), "org");
+  EXPECT_EQ(SlugOfTitle(std::string(100, 'a')), std::string(32, 'a'));
+  EXPECT_EQ(SlugOfTitle("abcdefghijklmnopqrstuvwxyz012345 6"), "abcdefghijklmnopqrstuvwxyz012345");
+  auto create = [&](const std::string& uuid_tail, const std::string& title) {
+    CreateOrg c;
+    c.uuid = "00000000-0000-4000-8000-0000000001" + uuid_tail;
+    c.title = title;
+    c.derive_name = true;
+    Result<Decision> d = Try(Command{Site(), c});
+    EXPECT_OK(d);
+    OrgRecord o;
+    if (d.ok()) {
+      EXPECT_OK(OrgReader(state_.model(OrgProjection::kName)).Find(d->result.id, &o));
+    }
+    return o.name;
+  };
+  EXPECT_EQ(create("01", "School 0"), "school-0");
+  EXPECT_EQ(create("02", "school 0"), "school-0-2");
+  EXPECT_EQ(create("03", "SCHOOL-0"), "school-0-3");
+  EXPECT_EQ(create("04", "Acme"), "acme-2");  // "acme" is the fixture's
+  // A freed name is taken again first.
+  ASSERT_OK(Try(test::MakeDeleteOrg("school-0-2")));
+  EXPECT_EQ(create("05", "School 0"), "school-0-2");
+  // Derived names want a title and no name of their own.
+  CreateOrg both;
+  both.uuid = "00000000-0000-4000-8000-000000000199";
+  both.name = "x";
+  both.title = "X";
+  both.derive_name = true;
+  EXPECT_TRUE(Refused(Decide(Command{Site(), both}), "invalid_name"));
+  both.name.clear();
+  both.title.clear();
+  EXPECT_TRUE(Refused(Decide(Command{Site(), both}), "invalid_title"));
+}
+
 TEST_F(MemberDecisionTest, HomeOrgDecidesExternalAndAnOrgAdminCreatesAccountsAtHome) {
   CreateOrgAccount c;
   c.org = "acme";

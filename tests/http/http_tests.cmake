@@ -78,3 +78,7 @@ target_compile_definitions(http_openapi_test PRIVATE ORGD_SOURCE_DIR="${PROJECT_
 orgd_test(NAME http_cocalc_test
   SOURCES http/cocalc_test.cc
   LIBS orgd_http orgd_http_test_server)
+# Issue 16 over real HTTP: the SeaTable adapter.
+orgd_test(NAME http_seatable_test
+  SOURCES http/seatable_test.cc
+  LIBS orgd_http orgd_http_test_server)

@@ -147,16 +147,44 @@ class RoutePolicyTest : public ::testing::Test {
   std::unique_ptr<Service> service_;
 };
 
-// A compat surface's answer to a request without a valid credential: CoCalc's
-// hub answers every failure with 200 and {"error": text}.
+// A compat surface's answer to a request without a valid credential, in its
+// product's form (docs/compat.md): CoCalc's hub answers every failure with
+// 200 and {"error": text}; SeaTable with {"detail": text} (403 without a
+// credential, 401 for a bad one, as Django REST framework); EduBase with 401
+// and the EduBase-API-Error header; AI & Analytics Engine as grpc-gateway
+// (401, {"code": 16, "message"}).
 bool IsCompatRefusal(const Api::RouteInfo& route, const HttpResponse& r) {
+  json j = json::parse(r.body, nullptr, false);
   if (route.surface == "cocalc") {
-    json j = json::parse(r.body, nullptr, false);
     return r.status == 200 && j.is_object() &&
            j.value("error", "") ==
                "must be signed in and MUST provide an api key (cookies are not allowed)";
   }
+  if (route.surface == "seatable") {
+    return (r.status == 401 || r.status == 403) && j.is_object() && j.contains("detail") &&
+           j.size() == 1;
+  }
+  if (route.surface == "edubase") {
+    return r.status == 401 && HeaderOf(r, "EduBase-API-Error") != "<absent>";
+  }
+  if (route.surface == "aiae") {
+    return r.status == 401 && j.is_object() && j.value("code", 0) == 16 && j.contains("message");
+  }
   return false;  // a surface this test does not know yet
+}
+
+// The surface a path belongs to: each compat surface owns its product's
+// prefixes, and the native API the rest.
+std::string SurfaceOfPath(std::string_view path) {
+  if (path.starts_with("/api/conat/")) return "cocalc";
+  if (path.starts_with("/api/v2.1/admin/") || path.starts_with("/api2/")) return "seatable";
+  for (std::string_view base : {"/", "/api/"}) {
+    if (!path.starts_with(base)) continue;
+    std::string_view rest = path.substr(base.size());
+    if (rest.starts_with("organization") || rest.starts_with("user:")) return "edubase";
+  }
+  if (path.starts_with("/aiae/")) return "aiae";
+  return "native";
 }
 
 TEST_F(RoutePolicyTest, EveryRouteButThePublicOnesWantsACredential) {
@@ -204,7 +232,9 @@ TEST_F(RoutePolicyTest, ThePublicRoutesAreExactlyTheOperationsEndpointsAndSignIn
                                                   // the token in the path is the secret
                                                   "GET /api/v1/invitations/{token}",
                                                   // the API's own description
-                                                  "GET /api/v1/openapi.json"}));
+                                                  "GET /api/v1/openapi.json",
+                                                  // SeaTable's sign-in
+                                                  "POST /api2/auth-token/"}));
 }
 
 TEST_F(RoutePolicyTest, EverySiteAdminRouteAnswers403ToAKeyThatIsNoSiteAdmin) {
@@ -213,6 +243,10 @@ TEST_F(RoutePolicyTest, EverySiteAdminRouteAnswers403ToAKeyThatIsNoSiteAdmin) {
     if (route.policy.access != RoutePolicy::Access::kSiteAdmin) continue;
     ++admin_routes;
     HttpResponse r = SendWithKey(route, kMemberKey);
+    if (route.surface != "native") {  // in its product's form
+      EXPECT_EQ(r.status, 403) << Describe(route) << ": " << r.body;
+      continue;
+    }
     EXPECT_TRUE(IsNativeError(r, 403)) << Describe(route);
     EXPECT_EQ(HeaderOf(r, "WWW-Authenticate"), "<absent>") << Describe(route);
   }
@@ -228,11 +262,10 @@ TEST_F(RoutePolicyTest, ASiteAdminIsNeitherUnauthenticatedNorForbiddenAnywhere) 
   }
 }
 
-// Each compat surface owns its product's prefix, and the native API the rest.
+// Each route is of the surface its path belongs to (SurfaceOfPath).
 TEST_F(RoutePolicyTest, EveryRouteIsOfTheSurfaceItsPathBelongsTo) {
   for (const Api::RouteInfo& route : service_->api()->routes()) {
-    const std::string want = route.pattern.starts_with("/api/conat/") ? "cocalc" : "native";
-    EXPECT_EQ(route.surface, want) << Describe(route);
+    EXPECT_EQ(route.surface, SurfaceOfPath(route.pattern)) << Describe(route);
   }
 }
 

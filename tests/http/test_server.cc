@@ -6,11 +6,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <utility>
 
 #include "common/password.h"
+#include "src/http/core/message.h"
 #include "storage/event_store.h"
 #include "tests/test_util.h"
 
@@ -178,7 +180,10 @@ std::optional<RawResponse> TestClient::Call(std::string_view method, std::string
                                             std::string_view body, std::string_view auth,
                                             Headers headers) {
   if (!auth.empty()) headers.emplace_back("Authorization", std::string(auth));
-  if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
+  const bool typed = std::any_of(headers.begin(), headers.end(), [](const auto& h) {
+    return http::EqualsIgnoreCase(h.first, "Content-Type");
+  });
+  if (!body.empty() && !typed) headers.emplace_back("Content-Type", "application/json");
   const std::string request = FormatRequest(method, target, body, headers);
   std::optional<RawResponse> r = raw_.RoundTrip(request);
   if (!r && raw_.Connect(port_)) r = raw_.RoundTrip(request);

@@ -112,8 +112,8 @@ class TestClient {
   TestClient& operator=(const TestClient&) = delete;
 
   // One exchange with Authorization: auth (none when empty) and the headers
-  // given; a body is sent as JSON. Reconnects once when the server closed
-  // the connection.
+  // given; a body is sent as JSON unless headers give a Content-Type.
+  // Reconnects once when the server closed the connection.
   std::optional<RawResponse> Call(std::string_view method, std::string_view target,
                                   std::string_view body = {}, std::string_view auth = {},
                                   Headers headers = {});

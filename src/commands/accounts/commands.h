@@ -15,6 +15,8 @@
 
 namespace orgd {
 
+struct OrgRecord;
+
 // The id comes from the caller (random numbers are not a decision's
 // business), and so does the password's hash (Argon2id is slow work for the
 // hashing pool, never for the writer).
@@ -74,9 +76,10 @@ Result<Decision> Decide(const StateView& s, const CommandMeta& m, const SetPassw
 
 // The events that create c's account, appended to d, without asking who may:
 // for commands that decided that themselves (an org admin creating an
-// account in the org).
+// account in the org). With founded (an org the same decision creates, so
+// not in the state yet), that org is the home org and c.home_org is ignored.
 Status DecideNewAccount(const StateView& s, const CommandMeta& m, const CreateAccount& c,
-                        Decision* d);
+                        Decision* d, const OrgRecord* founded = nullptr);
 
 // 1-39 characters of [A-Za-z0-9_.-], starting with a letter or digit.
 Status ValidateUsername(std::string_view username);

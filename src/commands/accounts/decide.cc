@@ -103,7 +103,7 @@ Status DecideAutoJoin(const StateView& s, const CommandMeta& m, const AccountCre
 // same batch claimed (the state does not show them yet).
 Status DecideCreate(const StateView& s, const CommandMeta& m, const CreateAccount& c,
                     std::set<std::string>* taken_emails, std::set<std::string>* taken_usernames,
-                    Decision* d) {
+                    Decision* d, const OrgRecord* founded = nullptr) {
   AccountReader accounts(s.model(AccountProjection::kName));
   AccountCreated e;
   e.account_id = c.account_id;
@@ -123,7 +123,12 @@ Status DecideCreate(const StateView& s, const CommandMeta& m, const CreateAccoun
   uint64_t version;
   ORGD_RETURN_IF_ERROR(s.StreamVersion(AccountStream(c.account_id), &version));
   if (version != 0) return Status::Conflict("account id " + c.account_id + " is taken", "id_taken");
-  ORGD_RETURN_IF_ERROR(ResolveHomeOrg(s, c.home_org, &e.home_org_id, &e.home_org));
+  if (founded != nullptr) {
+    e.home_org_id = founded->id;
+    e.home_org = founded->name;
+  } else {
+    ORGD_RETURN_IF_ERROR(ResolveHomeOrg(s, c.home_org, &e.home_org_id, &e.home_org));
+  }
   e.first_name = c.first_name;
   e.last_name = c.last_name;
   e.username = c.username;
@@ -146,9 +151,9 @@ Status RequireSiteAdmin(const CommandMeta& m, std::string_view what) {
 }  // namespace
 
 Status DecideNewAccount(const StateView& s, const CommandMeta& m, const CreateAccount& c,
-                        Decision* d) {
+                        Decision* d, const OrgRecord* founded) {
   std::set<std::string> emails, usernames;
-  return DecideCreate(s, m, c, &emails, &usernames, d);
+  return DecideCreate(s, m, c, &emails, &usernames, d, founded);
 }
 
 Result<Decision> Decide(const StateView& s, const CommandMeta& m, const CreateAccount& c) {

@@ -16,6 +16,7 @@
 
 #include "src/commands/accounts/commands.h"
 #include "src/commands/core/command.h"
+#include "src/commands/orgs/commands.h"
 
 namespace orgd {
 
@@ -116,6 +117,16 @@ struct JoinHomeOrg {
   bool exclusive = false;
 };
 
+// An org founded with its first owner, in one decision: the org (as
+// CreateOrg), a new account at home in it (as CreateAccount) and that
+// account's membership as owner. Site admins only: SeaTable's "add an
+// organization" with its admin, where a taken email must leave no org.
+struct CreateOrgWithOwner {
+  static constexpr std::string_view kName = "CreateOrgWithOwner";
+  CreateOrg org;
+  CreateAccount owner;  // home_org and site_admin are ignored
+};
+
 Status Validate(const DefineRole& c);
 Status Validate(const RemoveRole& c);
 Status Validate(const CreateDepartment& c);
@@ -126,6 +137,7 @@ Status Validate(const RemoveMember& c);
 Status Validate(const BatchMemberships& c);
 Status Validate(const CreateOrgAccount& c);
 Status Validate(const JoinHomeOrg& c);
+Status Validate(const CreateOrgWithOwner& c);
 Result<Decision> Decide(const StateView& s, const CommandMeta& m, const DefineRole& c);
 Result<Decision> Decide(const StateView& s, const CommandMeta& m, const RemoveRole& c);
 Result<Decision> Decide(const StateView& s, const CommandMeta& m, const CreateDepartment& c);
@@ -136,6 +148,7 @@ Result<Decision> Decide(const StateView& s, const CommandMeta& m, const RemoveMe
 Result<Decision> Decide(const StateView& s, const CommandMeta& m, const BatchMemberships& c);
 Result<Decision> Decide(const StateView& s, const CommandMeta& m, const CreateOrgAccount& c);
 Result<Decision> Decide(const StateView& s, const CommandMeta& m, const JoinHomeOrg& c);
+Result<Decision> Decide(const StateView& s, const CommandMeta& m, const CreateOrgWithOwner& c);
 
 // 1-100 characters, one line, no '/'.
 Status ValidateDepartmentName(std::string_view name);

@@ -410,4 +410,31 @@ Result<Decision> Decide(const StateView& s, const CommandMeta& m, const JoinHome
   return d;
 }
 
+Result<Decision> Decide(const StateView& s, const CommandMeta& m, const CreateOrgWithOwner& c) {
+  if (!m.site_admin) {
+    return Status::Forbidden("only site admins may create organizations", "site_admin_only");
+  }
+  Decision d;
+  Standing founder;  // a site admin's standing in the org being made
+  founder.site_admin = true;
+  ORGD_RETURN_IF_ERROR(DecideNewOrg(s, m, c.org, &d, &founder.org));
+  const CommandResult org_result = d.result;
+  CreateAccount account = c.owner;
+  account.site_admin = false;
+  ORGD_RETURN_IF_ERROR(DecideNewAccount(s, m, account, &d, &founder.org));
+  AccountRecord a;
+  a.id = account.account_id;
+  a.email = NormalizeEmail(account.email);
+  a.first_name = account.first_name;
+  a.last_name = account.last_name;
+  a.home_org_id = founder.org.id;
+  MemberChange change{std::string(kOwnerRole), std::nullopt, std::nullopt, std::nullopt, false,
+                      "founder"};
+  Pending pending;
+  bool added = false;
+  ORGD_RETURN_IF_ERROR(DecideUpsert(s, m, founder, a, change, &pending, &d, &added));
+  d.result = org_result;
+  return d;
+}
+
 }  // namespace orgd

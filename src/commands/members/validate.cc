@@ -128,6 +128,11 @@ Status Validate(const JoinHomeOrg& c) {
   return CheckOptional(c.role, CheckRole);
 }
 
+Status Validate(const CreateOrgWithOwner& c) {
+  ORGD_RETURN_IF_ERROR(Validate(c.org));
+  return Validate(c.owner);
+}
+
 Status Validate(const CreateOrgAccount& c) {
   ORGD_RETURN_IF_ERROR(CheckOrgRef(c.org));
   ORGD_RETURN_IF_ERROR(CheckRole(c.role));

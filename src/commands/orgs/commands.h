@@ -12,6 +12,8 @@
 
 namespace orgd {
 
+struct OrgRecord;
+
 // Uuid comes from the caller (random numbers are not a decision's business).
 // The plan (role) is checked against the server's plan catalog by the
 // surface before submitting; the decision only records it.
@@ -32,7 +34,18 @@ struct CreateOrg {
   std::string subscription = "none";  // "none", "active", "cancelled"
   bool auto_join = false;
   std::string auto_join_role = "member";
+  // The name is derived from the title in the decision, for products whose
+  // org name is a display name that need not be unique (SeaTable, AI &
+  // Analytics Engine): SlugOfTitle's slug, or the first of slug-2, slug-3,
+  // ... that no live org holds. name must then be empty and title not.
+  bool derive_name = false;
 };
+
+// The slug of a display name: ASCII letters and digits lower-cased, every
+// other run of characters one '-', no leading or trailing '-', at most 32
+// characters (room for a "-N" suffix); "org" when nothing is left, "org-"
+// before an all-digit result. Always a valid org name.
+std::string SlugOfTitle(std::string_view title);
 
 // Absent fields stay as they are; an empty string clears a text field, a
 // quota of 0 makes it unlimited.
@@ -90,6 +103,11 @@ Status Validate(const SetOrgUsage& c);
 Status Validate(const SetOrgMetadata& c);
 Status Validate(const RemoveOrgMetadata& c);
 Result<Decision> Decide(const StateView& s, const CommandMeta& m, const CreateOrg& c);
+// The events that create c's org, appended to d, and the org as the models
+// will hold it (its id and final name), without asking who may: for
+// commands that decided that themselves (an org founded with its owner).
+Status DecideNewOrg(const StateView& s, const CommandMeta& m, const CreateOrg& c, Decision* d,
+                    OrgRecord* created);
 Result<Decision> Decide(const StateView& s, const CommandMeta& m, const UpdateOrg& c);
 Result<Decision> Decide(const StateView& s, const CommandMeta& m, const DeleteOrg& c);
 Result<Decision> Decide(const StateView& s, const CommandMeta& m, const SetOrgUsage& c);

@@ -57,20 +57,30 @@ void MetadataResult(uint64_t org_id, const std::string& key, Decision* d) {
 
 }  // namespace
 
-Result<Decision> Decide(const StateView& s, const CommandMeta& m, const CreateOrg& c) {
-  if (!m.site_admin) return Status::Forbidden("only site admins may create organizations");
+Status DecideNewOrg(const StateView& s, const CommandMeta& m, const CreateOrg& c, Decision* d,
+                    OrgRecord* created) {
   if (m.if_match) {
     return Status::PreconditionFailed("If-Match cannot hold for an org that does not exist yet",
                                       "version_mismatch");
   }
   OrgReader orgs(s.model(OrgProjection::kName));
+  std::string name = c.derive_name ? SlugOfTitle(c.title) : c.name;
   bool taken;
-  ORGD_RETURN_IF_ERROR(orgs.NameTaken(c.name, &taken));
-  if (taken) return Status::Conflict("name '" + c.name + "' is already taken", "name_taken");
+  ORGD_RETURN_IF_ERROR(orgs.NameTaken(name, &taken));
+  if (taken && !c.derive_name) {
+    return Status::Conflict("name '" + name + "' is already taken", "name_taken");
+  }
+  // A derived name takes the first free suffix: one read per org that holds
+  // the slug already.
+  const std::string slug = name;
+  for (uint64_t n = 2; taken; ++n) {
+    name = slug + "-" + std::to_string(n);
+    ORGD_RETURN_IF_ERROR(orgs.NameTaken(name, &taken));
+  }
   OrgCreated e;
   ORGD_RETURN_IF_ERROR(orgs.NextId(&e.id));
   e.uuid = c.uuid;
-  e.name = c.name;
+  e.name = name;
   e.title = c.title;
   e.description = c.description;
   e.email_address = c.email_address;
@@ -86,10 +96,26 @@ Result<Decision> Decide(const StateView& s, const CommandMeta& m, const CreateOr
   if (c.subscription != "none") e.subscription = c.subscription;
   if (c.auto_join) e.auto_join = true;
   if (c.auto_join_role != "member") e.auto_join_role = c.auto_join_role;
+  d->events.push_back(MakeEvent(OrgStream(e.id), e));
+  d->expected.push_back({OrgStream(e.id), 0});
+  d->result = OrgResult(CommandResult::Kind::kCreated, e.id);
+  *created = OrgRecord{};
+  created->id = e.id;
+  created->uuid = e.uuid;
+  created->name = e.name;
+  created->title = e.title;
+  created->role = e.role;
+  created->max_members = c.max_members;
+  created->subscription = c.subscription;
+  created->created_by = e.created_by;
+  return Status::OK();
+}
+
+Result<Decision> Decide(const StateView& s, const CommandMeta& m, const CreateOrg& c) {
+  if (!m.site_admin) return Status::Forbidden("only site admins may create organizations");
   Decision d;
-  d.events.push_back(MakeEvent(OrgStream(e.id), e));
-  d.expected.push_back({OrgStream(e.id), 0});
-  d.result = OrgResult(CommandResult::Kind::kCreated, e.id);
+  OrgRecord created;
+  ORGD_RETURN_IF_ERROR(DecideNewOrg(s, m, c, &d, &created));
   return d;
 }
 

@@ -136,8 +136,41 @@ Status ValidateOrgName(std::string_view name) {
   return Status::OK();
 }
 
+std::string SlugOfTitle(std::string_view title) {
+  constexpr size_t kMaxSlug = 32;
+  std::string slug;
+  bool gap = false;
+  for (char ch : title) {
+    const char c = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      if (gap && !slug.empty()) slug.push_back('-');
+      gap = false;
+      slug.push_back(c);
+      if (slug.size() >= kMaxSlug) break;
+    } else {
+      gap = true;
+    }
+  }
+  if (slug.empty()) return "org";
+  if (slug.find_first_not_of("0123456789") == std::string::npos) {
+    slug = "org-" + slug.substr(0, kMaxSlug - 4);
+  }
+  while (slug.back() == '-') slug.pop_back();
+  return slug;
+}
+
 Status Validate(const CreateOrg& c) {
-  ORGD_RETURN_IF_ERROR(ValidateOrgName(c.name));
+  if (c.derive_name) {
+    if (!c.name.empty()) {
+      return Status::InvalidArgument("a derived name cannot be given too", "invalid_name");
+    }
+    if (c.title.empty()) {
+      return Status::InvalidArgument("title is required: the name is derived from it",
+                                     "invalid_title");
+    }
+  } else {
+    ORGD_RETURN_IF_ERROR(ValidateOrgName(c.name));
+  }
   ORGD_RETURN_IF_ERROR(ValidateOrgFields(&c.title, &c.description, &c.email_address, &c.link));
   if (!IsUuid(c.uuid)) return Status::InvalidArgument("CreateOrg needs a uuid", "invalid_uuid");
   return ValidateAttributes({c.role.empty() ? nullptr : &c.role, &c.max_members, &c.row_limit,

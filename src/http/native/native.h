@@ -61,6 +61,27 @@ struct NativeDeps {
 void HashThen(const NativeDeps& deps, Call call, std::vector<std::string> passwords,
               std::function<void(Call, std::vector<std::string>)> submit);
 
+// InvalidArgument "unknown_plan" (naming the allowed ones) unless role is in
+// plans, the server's catalog (configuration, so a stateless check).
+Status CheckPlan(const std::vector<std::string>& plans, const std::string& role);
+
+// How a surface answers a password sign-in.
+struct SignInReplies {
+  std::function<HttpResponse(const std::string& token, const std::string& account_id,
+                             int64_t expires_ms)>
+      signed_in;
+  std::function<HttpResponse()> wrong;                      // unknown email or wrong password
+  std::function<HttpResponse(int64_t retry_after_ms)> too_many;  // locked out for now
+};
+
+// Signs in by email and password: the limiter's lockouts, Argon2id on
+// deps.hash_pool (an unknown email costs the same as a wrong password), and
+// on success a new session whose token replies.signed_in shows. Store
+// errors and a full pool are the call's surface's errors (Unavailable
+// "busy" for the pool).
+void SignInWithPassword(Api& api, const NativeDeps& deps, Call call, const std::string& email,
+                        std::string password, SignInReplies replies);
+
 // Every native route: one Register line per resource (native.cc).
 void RegisterNativeRoutes(Api& api, const NativeDeps& deps);
 void RegisterOpsRoutes(Api& api);   // /healthz, /readyz, /metrics

@@ -264,10 +264,6 @@ Status DecodeSetOrgMetadata(std::string_view body, SetOrgMetadata* out) {
   return Status::OK();
 }
 
-namespace {
-
-// The plan must be in the server's catalog (a stateless check: the catalog
-// is configuration, not state).
 Status CheckPlan(const std::vector<std::string>& plans, const std::string& role) {
   if (std::find(plans.begin(), plans.end(), role) != plans.end()) return Status::OK();
   std::string allowed;
@@ -275,6 +271,8 @@ Status CheckPlan(const std::vector<std::string>& plans, const std::string& role)
   return Status::InvalidArgument("unknown plan '" + role + "'; allowed: " + allowed,
                                  "unknown_plan");
 }
+
+namespace {
 
 void CreateOrgRoute(Api& api, Call call) {
   orgd::CreateOrg c;

@@ -69,6 +69,56 @@ NewSession MakeSession(const AuthOptions& o, const std::string& account_id, int6
   return s;
 }
 
+}  // namespace
+
+void SignInWithPassword(Api& api, const NativeDeps& deps, Call call, const std::string& email_given,
+                        std::string password, SignInReplies replies) {
+  const std::string email = NormalizeEmail(email_given);
+  const std::string account_key = "acct:" + email;
+  const std::string addr_key = "addr:" + call.req.remote_address;
+  const int64_t now = api.Now();
+  const int64_t wait = std::max(deps.limiter->RetryAfterMs(account_key, now),
+                                deps.limiter->RetryAfterMs(addr_key, now));
+  if (wait > 0) return call.reply(replies.too_many(wait));
+
+  AccountRecord a;
+  std::string hash;
+  Status found = api.views().FindAccount(email, &a);
+  if (found.ok() && a.active) found = api.views().FindPasswordHash(a.id, &hash);
+  if (!found.ok() && !found.IsNotFound()) return call.Fail(found);
+  const bool known = found.ok() && a.active;
+  const std::string account_id = a.id;
+  const NativeDeps* d = &deps;
+  auto job = [&api, d, call, known, hash, password, account_id, account_key, addr_key,
+              replies]() mutable {
+    // An unknown account costs the same as a wrong password.
+    const bool ok =
+        VerifyPassword(known ? hash : DummyPasswordHash(d->auth.password), password) && known;
+    const int64_t now = api.Now();
+    if (!ok) {
+      d->limiter->RecordFailure(account_key, now);
+      d->limiter->RecordFailure(addr_key, now);
+      return call.reply(replies.wrong());
+    }
+    d->limiter->RecordSuccess(account_key);
+    NewSession ns = MakeSession(d->auth, account_id, now);
+    call.principal.account_id = account_id;  // the actor of the session's event
+    DropIdempotencyKey(&call.req);
+    const Surface* surface = call.surface;
+    api.SubmitCommand(std::move(call), Command{{}, std::move(ns.cmd)},
+                      [token = ns.token, account_id, surface, replies,
+                       expires = now + d->auth.session_ttl_ms](const CommandOutcome& o) {
+                        if (!o.error.ok()) return surface->error(o.error);
+                        return replies.signed_in(token, account_id, expires);
+                      });
+  };
+  if (!deps.hash_pool->TryPost(job)) {
+    call.Fail(Status::Unavailable("too many sign-ins at once; retry shortly", "busy"));
+  }
+}
+
+namespace {
+
 void LoginRoute(Api& api, const NativeDeps& deps, Call call) {
   json j;
   Status s = call.req.body.size() > kMaxSignInBody
@@ -80,58 +130,20 @@ void LoginRoute(Api& api, const NativeDeps& deps, Call call) {
                                 "bad_body");
   }
   if (!s.ok()) return call.Fail(s);
-  const std::string email = NormalizeEmail(j["email"].get<std::string>());
-  const std::string password = j["password"].get<std::string>();
-  const std::string account_key = "acct:" + email;
-  const std::string addr_key = "addr:" + call.req.remote_address;
-  const int64_t now = api.Now();
-  const int64_t wait = std::max(deps.limiter->RetryAfterMs(account_key, now),
-                                deps.limiter->RetryAfterMs(addr_key, now));
-  if (wait > 0) return call.reply(TooMany(wait));
-
-  AccountRecord a;
-  std::string hash;
-  Status found = api.views().FindAccount(email, &a);
-  if (found.ok() && a.active) found = api.views().FindPasswordHash(a.id, &hash);
-  if (!found.ok() && !found.IsNotFound()) return call.Fail(found);
-  const bool known = found.ok() && a.active;
-  const std::string account_id = a.id;
-  const NativeDeps* d = &deps;
-  auto job = [&api, d, call, known, hash, password, account_id, account_key, addr_key]() mutable {
-    // An unknown account costs the same as a wrong password.
-    const bool ok =
-        VerifyPassword(known ? hash : DummyPasswordHash(d->auth.password), password) && known;
-    const int64_t now = api.Now();
-    if (!ok) {
-      d->limiter->RecordFailure(account_key, now);
-      d->limiter->RecordFailure(addr_key, now);
-      return call.reply(WrongCredentials());
-    }
-    d->limiter->RecordSuccess(account_key);
-    NewSession ns = MakeSession(d->auth, account_id, now);
-    call.principal.account_id = account_id;  // the actor of the session's event
-    DropIdempotencyKey(&call.req);
-    const AuthOptions auth = d->auth;
-    api.SubmitCommand(std::move(call), Command{{}, std::move(ns.cmd)},
-                      [token = ns.token, account_id, auth,
-                       expires = now + auth.session_ttl_ms](const CommandOutcome& o) {
-                        if (!o.error.ok()) return ErrorResponse(o.error);
-                        HttpResponse r;
-                        r.body = json{{"token", token},
-                                      {"account_id", account_id},
-                                      {"expires_at", FormatIsoMs(expires)}}
-                                     .dump();
-                        r.AddHeader("Set-Cookie", SessionCookie(auth, token, auth.session_ttl_ms));
-                        r.AddHeader("Cache-Control", "no-store");
-                        return r;
-                      });
+  SignInReplies replies;
+  replies.too_many = TooMany;
+  replies.wrong = WrongCredentials;
+  replies.signed_in = [auth = deps.auth](const std::string& token, const std::string& account_id,
+                                         int64_t expires_ms) {
+    HttpResponse r;
+    r.body = json{{"token", token}, {"account_id", account_id}, {"expires_at", FormatIsoMs(expires_ms)}}
+                 .dump();
+    r.AddHeader("Set-Cookie", SessionCookie(auth, token, auth.session_ttl_ms));
+    r.AddHeader("Cache-Control", "no-store");
+    return r;
   };
-  if (!deps.hash_pool->TryPost(job)) {
-    HttpResponse busy =
-        ErrorResponse(Status::Unavailable("too many sign-ins at once; retry shortly", "busy"));
-    busy.AddHeader("Retry-After", "1");
-    call.reply(std::move(busy));
-  }
+  SignInWithPassword(api, deps, std::move(call), j["email"].get<std::string>(),
+                     j["password"].get<std::string>(), std::move(replies));
 }
 
 void LogoutRoute(Api& api, const NativeDeps& deps, Call call) {
